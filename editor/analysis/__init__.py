@@ -1,0 +1,1 @@
+"""Analysis: one decode pass per file feeding every signal (shots, brightness, motion)."""

@@ -1,0 +1,1 @@
+"""Assembly: scoring footage and planning outputs as EDLs (pure, no I/O)."""

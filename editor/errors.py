@@ -1,0 +1,14 @@
+"""The one error type users see: a file (or setting) and what is wrong with it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AutocutError(Exception):
+    """A user-facing failure, printed by the CLI as one line: ``<where>: <reason>``."""
+
+    def __init__(self, where: str | Path, reason: str) -> None:
+        self.where = str(where)
+        self.reason = reason
+        super().__init__(f"{self.where}: {reason}")

@@ -1,0 +1,1 @@
+"""Media: the ffmpeg binary, probing, the analysis decode stream, encoder settings."""

@@ -1,0 +1,47 @@
+"""Where the ffmpeg binary comes from, and how it is run.
+
+Lookup order, first hit wins:
+1. the ``AUTOCUT_FFMPEG`` environment variable (a path to an ffmpeg binary);
+2. the static ffmpeg shipped inside the ``imageio-ffmpeg`` wheel (always present:
+   it is a dependency, so a fresh ``pip install`` needs nothing from the system);
+3. ``ffmpeg`` on ``PATH``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from editor.errors import AutocutError
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    """Return the path of the ffmpeg binary to use (see module docstring)."""
+    configured = os.environ.get("AUTOCUT_FFMPEG")
+    if configured:
+        if not Path(configured).is_file():
+            raise AutocutError(configured, "AUTOCUT_FFMPEG does not point to a file")
+        return configured
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        pass
+    on_path = shutil.which("ffmpeg")
+    if on_path:
+        return on_path
+    raise AutocutError("ffmpeg", "no ffmpeg found: set AUTOCUT_FFMPEG or install imageio-ffmpeg")
+
+
+def run_ffmpeg(args: list[str], *, what: str | Path) -> None:
+    """Run ffmpeg quietly with ``args``; on failure raise one clear error about ``what``."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise AutocutError(what, f"ffmpeg failed: {lines[-1] if lines else done.returncode}")

@@ -1,0 +1,113 @@
+"""The main job: footage in, finished vertical outputs (MP4 + EDL JSON) out.
+
+Stages run in order: collect inputs, probe and analyse each file (one decode pass each),
+plan an EDL per output from the preset and seed (pure), render each EDL. A file that cannot
+be read is reported and skipped; the others still make the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from editor.analysis.analyze import Analysis, Progress, analyze
+from editor.assemble.edl import Edl
+from editor.assemble.trailer import plan_trailer
+from editor.atomic import write_text
+from editor.errors import AutocutError
+from editor.inputs import collect_videos
+from editor.media.probe import Media, probe
+from editor.preset import Preset
+from editor.render.compose import render_edl
+
+
+@dataclass(frozen=True)
+class Output:
+    """One planned (and, unless a dry run, rendered) output."""
+
+    name: str
+    edl: Edl
+    video: Path | None
+    edl_path: Path | None
+
+
+@dataclass(frozen=True)
+class Report:
+    outputs: tuple[Output, ...]
+    skipped: tuple[AutocutError, ...]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """How the caller is kept informed; every hook is optional."""
+
+    on_skip: Callable[[AutocutError], None] | None = None
+    analysis_progress: Callable[[Media], Progress | None] | None = None
+    render_logger: str | None = None
+
+
+def output_base(inputs: list[str | Path], preset: Preset) -> str:
+    """``<folder or file name>_<preset>``, or ``autocut_<preset>`` for several inputs."""
+    if len(inputs) == 1:
+        path = Path(inputs[0])
+        stem = path.resolve().name if path.is_dir() else path.stem
+        return f"{stem or 'autocut'}_{preset.name}"
+    return f"autocut_{preset.name}"
+
+
+def analyse_inputs(
+    inputs: list[str | Path], hooks: Hooks = Hooks()
+) -> tuple[list[Analysis], list[AutocutError]]:
+    """Probe and analyse every input video.
+
+    With several files, an unreadable one is reported through ``hooks.on_skip`` and returned
+    among the errors while the others go on; a lone file's error is raised as it is.
+    """
+    files = collect_videos(inputs)
+    if len(files) == 1:
+        media = probe(files[0])
+        return [analyze(media, _progress(hooks, media))], []
+    analyses, skipped = [], []
+    for path in files:
+        try:
+            media = probe(path)
+            analyses.append(analyze(media, _progress(hooks, media)))
+        except AutocutError as exc:
+            skipped.append(exc)
+            if hooks.on_skip:
+                hooks.on_skip(exc)
+    if not analyses:
+        raise AutocutError(", ".join(map(str, inputs)), "none of the input files is readable video")
+    return analyses, skipped
+
+
+def _progress(hooks: Hooks, media: Media) -> Progress | None:
+    return hooks.analysis_progress(media) if hooks.analysis_progress else None
+
+
+def make(
+    inputs: list[str | Path],
+    preset: Preset,
+    outdir: Path,
+    *,
+    seed: int = 0,
+    variants: int = 1,
+    dry_run: bool = False,
+    hooks: Hooks = Hooks(),
+) -> Report:
+    """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``."""
+    analyses, skipped = analyse_inputs(inputs, hooks)
+    base = output_base(inputs, preset)
+    outputs = []
+    for variant in range(variants):
+        name = base if variants == 1 else f"{base}_v{variant + 1}"
+        edl = plan_trailer(analyses, preset, seed=seed + variant)
+        if dry_run:
+            outputs.append(Output(name, edl, None, None))
+            continue
+        video = render_edl(edl, outdir / f"{name}.mp4", logger=hooks.render_logger)
+        edl_path = outdir / f"{name}.edl.json"
+        write_text(edl_path, edl.to_json())
+        outputs.append(Output(name, edl, video, edl_path))
+    return Report(tuple(outputs), tuple(skipped))

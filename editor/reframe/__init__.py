@@ -1,0 +1,1 @@
+"""Reframing: where the vertical window sits in each landscape frame."""

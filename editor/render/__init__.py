@@ -1,0 +1,1 @@
+"""Rendering: an EDL in, a delivery MP4 out."""
