@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from editor.analysis.scenes import CutDetector, Shot, shots_from_cuts
+from editor.analysis.scenes import CutDetector, Shot, Transition, shots_from_cuts
 from editor.analysis.signals import FrameSignals
 from editor.errors import AutocutError
 from editor.media.decode import analysis_frames
 from editor.media.probe import Media
+
+ANALYSIS_VERSION = 1
+"""Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
 Progress = Callable[[int], None]
 """Called with the number of frames just processed."""
@@ -31,6 +34,7 @@ class Analysis:
     shots: tuple[Shot, ...]
     brightness: np.ndarray
     motion: np.ndarray
+    transitions: tuple[Transition, ...] = ()
 
     @property
     def frame_count(self) -> int:
@@ -54,7 +58,10 @@ class Analysis:
                 }
                 for s in self.shots
             ],
-            "transitions": [],
+            "transitions": [
+                {"type": t.kind, "start": round(t.start, 6), "end": round(t.end, 6)}
+                for t in self.transitions
+            ],
         }
 
 

@@ -36,6 +36,20 @@ class Shot:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class Transition:
+    """A gradual transition over frames ``[start_frame, end_frame]`` (inclusive).
+
+    ``kind`` is "fade" (to or from black/white) or "dissolve" (one shot blending into another).
+    """
+
+    kind: str
+    start_frame: int
+    end_frame: int
+    start: float
+    end: float
+
+
 class CutDetector:
     """Consumes analysis frames one by one and collects hard cuts."""
 
