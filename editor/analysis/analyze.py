@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from editor.analysis.scenes import CutDetector, Shot, Transition, shots_from_cuts
+from editor.analysis.scenes import Shot, ShotDetector, Transition, shots_from_cuts
 from editor.analysis.signals import FrameSignals
 from editor.errors import AutocutError
 from editor.media.decode import analysis_frames
 from editor.media.probe import Media
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
 Progress = Callable[[int], None]
@@ -67,12 +67,12 @@ class Analysis:
 
 def analyze(media: Media, progress: Progress | None = None) -> Analysis:
     """Decode ``media`` once and collect shots and frame signals."""
-    cuts = CutDetector(media.fps)
+    shots = ShotDetector()
     signals = FrameSignals()
     times: list[float] = []
     pending = 0
     for frame in analysis_frames(media):
-        cuts.add(frame.index, frame.image)
+        shots.add(frame.image)
         signals.add(frame.image)
         times.append(frame.time)
         pending += 1
@@ -84,7 +84,7 @@ def analyze(media: Media, progress: Progress | None = None) -> Analysis:
     if not times:
         raise AutocutError(media.path, "no video frame could be decoded")
     time_array = np.asarray(times, dtype=np.float64)
-    found = cuts.finish()
+    found, transitions = shots.finish(time_array)
     return Analysis(
         media=media,
         times=time_array,
@@ -92,4 +92,5 @@ def analyze(media: Media, progress: Progress | None = None) -> Analysis:
         shots=shots_from_cuts(found, time_array, media.duration),
         brightness=signals.brightness(),
         motion=signals.motion(),
+        transitions=tuple(transitions),
     )

@@ -1,8 +1,27 @@
-"""Shot boundaries: where one shot ends and the next begins.
+"""Shot boundaries: hard cuts and gradual transitions (fades, dissolves).
 
-Cuts come from PySceneDetect's content detector fed with the shared analysis frames (not its
-own decoder), so shot detection costs no extra decode. A cut is the 0-based index of the first
-frame of the new shot. Shots are half-open frame ranges ``[start_frame, end_frame)``.
+Every analysis frame is reduced to a 16x9 thumbnail (CIELAB for judging cuts, BGR for
+judging blends) and a flatness figure. All decisions are then made on these numbers:
+
+Hard cut at frame i (the first frame of the new shot) when the picture changes in a *step*:
+- every cross pair (i-1, i), (i-1, i+1), (i-1, i+2), (i-2, i), (i-2, i+1) differs, so a
+  one- or two-frame event (a flash, a car filling the frame, a hologram flicker) that returns
+  to the old picture does not count;
+- the change is large against the motion inside the two sides (the largest neighbouring
+  step counts half against it), so fast action inside a shot does not count;
+- the new picture is not one already seen in the last half second (alternating flicker);
+- the two sides are not both flat fields (black, a colour card, a grey fade), where there is
+  no picture to cut from or to;
+- shots are at least ``MIN_SHOT_SECONDS`` long; the strongest cut in a crowded stretch wins.
+
+Gradual transition where a run of small, non-cut changes turns one picture into another as
+a straight blend: every frame in between is ``(1 - a) * first + a * last`` with ``a`` rising,
+over a large part of the picture. A blend from or to a flat field (black, white, a colour) is a
+fade, otherwise a dissolve. Camera motion is not a blend (edges move instead of cross-fading), and a
+title fading in over a still picture changes too small a part of it.
+
+The thresholds were set on the labelled clips: true cuts score at least 14, in-shot events at
+most 10 (Lab units, mean absolute difference of the 16x9 thumbnails).
 """
 
 from __future__ import annotations
@@ -10,11 +29,30 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
-from scenedetect import ContentDetector, FrameTimecode
 
 MIN_SHOT_SECONDS = 0.5
 """No two cuts closer than this: shorter flashes are flicker, not shots."""
+CUT_THRESHOLD = 12.0
+"""Step score above which a frame starts a new shot."""
+RETURN_SECONDS = 0.5
+"""How far back a "new" picture is compared with what was already on screen."""
+FLAT_SHARE = 0.9
+"""A frame is flat when this share of its pixels has nearly the frame's median colour."""
+THUMB_SIZE = (16, 9)
+FLAT_SIZE = (64, 36)
+
+BLEND_STEP = 0.6
+"""Smallest per-frame change (BGR units) that can belong to a transition."""
+BLEND_MIN_CHANGE = 20.0
+"""A transition changes the picture by at least this much overall."""
+BLEND_MIN_AREA = 0.4
+"""... over at least this share of the picture."""
+BLEND_MAX_RESIDUAL = 0.15
+"""How far in-between frames may stray from a straight blend, relative to the change."""
+BLEND_SECONDS = (0.2, 2.5)
+"""Shortest and longest transition."""
 
 
 @dataclass(frozen=True)
@@ -50,27 +88,186 @@ class Transition:
     end: float
 
 
-class CutDetector:
-    """Consumes analysis frames one by one and collects hard cuts."""
+class ShotDetector:
+    """Consumes analysis frames one by one; ``finish`` returns cuts and transitions."""
 
-    def __init__(self, fps: float, threshold: float = 27.0) -> None:
-        self._fps = fps
-        min_len = max(1, round(MIN_SHOT_SECONDS * fps))
-        self._detector = ContentDetector(threshold=threshold, min_scene_len=min_len)
-        self._cuts: list[int] = []
-        self._last: FrameTimecode | None = None
+    def __init__(self) -> None:
+        self._lab: list[np.ndarray] = []
+        self._bgr: list[np.ndarray] = []
+        self._flat: list[float] = []
 
-    def add(self, index: int, image: np.ndarray) -> None:
-        self._last = FrameTimecode(index, self._fps)
-        for cut in self._detector.process_frame(self._last, image):
-            self._cuts.append(cut.frame_num)
+    def add(self, image: np.ndarray) -> None:
+        thumb = cv2.resize(image, THUMB_SIZE, interpolation=cv2.INTER_AREA)
+        self._bgr.append(thumb.reshape(-1))
+        self._lab.append(cv2.cvtColor(thumb, cv2.COLOR_BGR2LAB).reshape(-1))
+        small = cv2.resize(image, FLAT_SIZE, interpolation=cv2.INTER_AREA)
+        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(np.int16)
+        median = np.median(lab, axis=0)
+        self._flat.append(float((np.abs(lab - median).sum(axis=1) < 12).mean()))
 
-    def finish(self) -> list[int]:
-        """All cuts, sorted, after the detector has flushed what it held back."""
-        if self._last is not None:
-            for cut in self._detector.post_process(self._last):
-                self._cuts.append(cut.frame_num)
-        return sorted(c for c in set(self._cuts) if c > 0)
+    def finish(self, times: np.ndarray) -> tuple[list[int], list[Transition]]:
+        if not self._lab:
+            return [], []
+        lab = np.asarray(self._lab, dtype=np.float32)
+        bgr = np.asarray(self._bgr, dtype=np.float32)
+        flat = np.asarray(self._flat) >= FLAT_SHARE
+        fps = _fps_from_times(times)
+        scores = cut_scores(lab, flat, max(2, round(RETURN_SECONDS * fps)))
+        cuts = pick_cuts(scores, times, CUT_THRESHOLD, MIN_SHOT_SECONDS)
+        return cuts, find_transitions(bgr, flat, times, cuts)
+
+
+def cut_scores(lab: np.ndarray, flat: np.ndarray, back: int) -> np.ndarray:
+    """Step score per frame (see module docstring); 0 for frame 0."""
+    n = len(lab)
+    last = n - 1
+
+    def dist(offset: int, shift: int = 0) -> np.ndarray:
+        """d(i + shift - offset, i + shift) for every i, indices clamped to the clip."""
+        idx = np.arange(n) + shift
+        a = np.clip(idx - offset, 0, last)
+        b = np.clip(idx, 0, last)
+        return np.abs(lab[b] - lab[a]).mean(axis=1)
+
+    cross = np.minimum.reduce(
+        [dist(1), dist(2, 1), dist(3, 2), dist(2), dist(3, 1)]  # (i-1,i) (i-1,i+1) (i-1,i+2)
+    )  # (i-2,i) (i-2,i+1)
+    within = np.maximum.reduce([dist(1, -1), dist(1, 1), dist(1, 2)])
+    score = cross - 0.5 * within
+    seen = np.full(n, np.inf)
+    for offset in range(2, back + 1):
+        seen = np.minimum(seen, np.where(np.arange(n) - offset >= 0, dist(offset), np.inf))
+    returned = seen < 0.5 * dist(1)
+    score = np.where(returned, np.minimum(score, seen), score)
+    both_flat = flat & np.roll(flat, 1)
+    score = np.where(both_flat, np.minimum(score, 0.0), score)
+    score[0] = 0.0
+    return score
+
+
+def pick_cuts(
+    scores: np.ndarray, times: np.ndarray, threshold: float, min_shot: float
+) -> list[int]:
+    """Frames scoring above ``threshold``, strongest first, at least ``min_shot`` s apart."""
+    chosen: list[int] = []
+    for i in np.argsort(-scores, kind="stable"):
+        if scores[i] < threshold:
+            break
+        if all(abs(times[i] - times[c]) >= min_shot for c in chosen):
+            chosen.append(int(i))
+    return sorted(chosen)
+
+
+def find_transitions(
+    bgr: np.ndarray, flat: np.ndarray, times: np.ndarray, cuts: list[int]
+) -> list[Transition]:
+    """Fades and dissolves: runs of small changes that are straight blends (module docstring)."""
+    n = len(bgr)
+    fps = _fps_from_times(times)
+    step = np.r_[0.0, np.abs(np.diff(bgr, axis=0)).mean(axis=1)]
+    delta = np.diff(bgr, axis=0, prepend=bgr[:1])
+    # A blend changes every frame in the same direction; where the change turns back (the
+    # far end of a fade, a camera move) one candidate ends and the next begins.
+    recent = delta.cumsum(axis=0)
+    recent = recent - np.roll(recent, 3, axis=0)  # change over the three frames before
+    turns = np.r_[False, np.einsum("ij,ij->i", delta[1:], recent[:-1]) < 0]
+    changing = step >= BLEND_STEP
+    changing[cuts] = False
+    changing[turns] = False
+    shortest = max(4, round(BLEND_SECONDS[0] * fps))
+    longest = round(BLEND_SECONDS[1] * fps)
+    found = []
+    for start, end in _runs(changing, gap=1):
+        if end - start + 1 < shortest:
+            continue
+        blend = _best_blend(bgr, start, end, shortest, longest)
+        if blend is None or blend[1] - blend[0] + 1 < shortest:
+            continue
+        first, last = blend
+        kind = "fade" if flat[max(0, first - 1)] or flat[min(n - 1, last + 1)] else "dissolve"
+        found.append(Transition(kind, first, last, float(times[first]), _end_time(times, last)))
+    return found
+
+
+def _best_blend(
+    bgr: np.ndarray, start: int, end: int, shortest: int, longest: int
+) -> tuple[int, int] | None:
+    """The changing frames of a run that form a straight blend, or None.
+
+    The whole run is tried first; a run longer than a transition can be (motion running into
+    a dissolve) is searched for its best-fitting stretch of transition length.
+    """
+    if end - start + 1 <= longest:
+        fit = _blend_fit(bgr, start - 1, end)
+        if fit is not None:
+            return fit
+    best, best_residual = None, BLEND_MAX_RESIDUAL / 2
+    for length in range(shortest, min(longest, end - start + 1) + 1, max(1, shortest // 2)):
+        for first in range(start, end - length + 2, max(1, length // 4)):
+            fit = _blend_fit(bgr, first - 1, first + length - 1, best_residual)
+            if fit is not None:
+                best, best_residual = fit, _blend_residual(bgr, first - 1, first + length - 1)
+    return best
+
+
+def _blend_fit(
+    bgr: np.ndarray, before: int, after: int, limit: float = BLEND_MAX_RESIDUAL
+) -> tuple[int, int] | None:
+    """If frames between ``before`` and ``after`` blend one into the other, the frames that
+    actually change (blend weight between 2 % and 98 %), else None."""
+    before = max(0, before)
+    a, z = bgr[before], bgr[after]
+    change = z - a
+    if np.abs(change).mean() < BLEND_MIN_CHANGE:
+        return None
+    if (np.abs(change) > 10).mean() < BLEND_MIN_AREA:
+        return None
+    weights = _weights(bgr, before, after)
+    if np.any(np.diff(weights) < -0.08):
+        return None
+    if _blend_residual(bgr, before, after) > limit:
+        return None
+    moving = np.flatnonzero((weights > 0.02) & (weights < 0.98))
+    if moving.size == 0:
+        return None
+    return before + 1 + int(moving[0]), before + 1 + int(moving[-1])
+
+
+def _weights(bgr: np.ndarray, before: int, after: int) -> np.ndarray:
+    change = bgr[after] - bgr[before]
+    return ((bgr[before + 1 : after] - bgr[before]) @ change) / float(change @ change)
+
+
+def _blend_residual(bgr: np.ndarray, before: int, after: int) -> float:
+    change = bgr[after] - bgr[before]
+    weights = _weights(bgr, before, after)
+    fitted = bgr[before] + np.outer(weights, change)
+    return float(np.abs(bgr[before + 1 : after] - fitted).mean() / np.abs(change).mean())
+
+
+def _runs(mask: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Inclusive runs of True, bridging up to ``gap`` False frames."""
+    runs: list[tuple[int, int]] = []
+    for i in np.flatnonzero(mask):
+        if runs and i - runs[-1][1] <= gap + 1:
+            runs[-1] = (runs[-1][0], int(i))
+        else:
+            runs.append((int(i), int(i)))
+    return runs
+
+
+def _fps_from_times(times: np.ndarray) -> float:
+    if len(times) < 2:
+        return 30.0
+    step = float(np.median(np.diff(times)))
+    return 1.0 / step if step > 0 else 30.0
+
+
+def _end_time(times: np.ndarray, frame: int) -> float:
+    """Time at which ``frame`` stops showing."""
+    if frame + 1 < len(times):
+        return float(times[frame + 1])
+    return float(times[frame]) + (float(np.median(np.diff(times))) if len(times) > 1 else 0.0)
 
 
 def shots_from_cuts(cuts: list[int], times: np.ndarray, duration: float) -> tuple[Shot, ...]:

@@ -23,6 +23,12 @@ ANALYSIS_WIDTH = 320
 fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
 
 
+ANALYSIS_DECODER_OPTIONS = {"skip_loop_filter": "all", "flags2": "+fast"}
+"""Decoder shortcuts for analysis only: skipping the deblocking filter and allowing the
+decoder's fast paths change pixels by a few levels at full size and nothing visible at
+analysis size, and make H.264/HEVC decoding about 1.5-2x faster. Never used for rendering."""
+
+
 @dataclass(frozen=True)
 class Frame:
     """One analysis frame: 0-based decode index, seconds from the first frame, BGR pixels."""
@@ -50,6 +56,7 @@ def analysis_frames(media: Media, width: int = ANALYSIS_WIDTH) -> Iterator[Frame
         with av.open(str(media.path), metadata_errors="ignore") as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
+            stream.codec_context.options = ANALYSIS_DECODER_OPTIONS
             time_base = stream.time_base
             first_pts = None
             for index, frame in enumerate(container.decode(stream)):
