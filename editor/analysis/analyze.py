@@ -72,7 +72,7 @@ def analyze(media: Media, progress: Progress | None = None) -> Analysis:
     times: list[float] = []
     pending = 0
     for frame in analysis_frames(media):
-        shots.add(frame.image)
+        shots.add(frame.image, frame.time)
         signals.add(frame.image)
         times.append(frame.time)
         pending += 1
@@ -84,7 +84,7 @@ def analyze(media: Media, progress: Progress | None = None) -> Analysis:
     if not times:
         raise AutocutError(media.path, "no video frame could be decoded")
     time_array = np.asarray(times, dtype=np.float64)
-    found, transitions = shots.finish(time_array)
+    found, transitions = shots.finish()
     return Analysis(
         media=media,
         times=time_array,

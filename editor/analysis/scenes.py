@@ -20,6 +20,9 @@ over a large part of the picture. A blend from or to a flat field (black, white,
 fade, otherwise a dissolve. Camera motion is not a blend (edges move instead of cross-fading), and a
 title fading in over a still picture changes too small a part of it.
 
+``ShotDetector`` is a PySceneDetect ``SceneDetector``: autocut feeds it from its own analysis
+pass, and it also runs under PySceneDetect's ``SceneManager`` on any PySceneDetect video stream.
+
 The thresholds were set on the labelled clips: true cuts score at least 14, in-shot events at
 most 10 (Lab units, mean absolute difference of the 16x9 thumbnails).
 """
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scenedetect import FrameTimecode, SceneDetector
 
 MIN_SHOT_SECONDS = 0.5
 """No two cuts closer than this: shorter flashes are flicker, not shots."""
@@ -88,15 +92,26 @@ class Transition:
     end: float
 
 
-class ShotDetector:
-    """Consumes analysis frames one by one; ``finish`` returns cuts and transitions."""
+class ShotDetector(SceneDetector):
+    """Collects per-frame thumbnails; ``finish`` returns cuts and transitions.
+
+    It is a PySceneDetect detector, so it also runs inside ``scenedetect.SceneManager`` on any
+    of PySceneDetect's video streams; autocut feeds it from its own analysis pass through
+    ``add`` with true frame times. Decisions need to see both sides of a frame, so cuts come
+    out at the end (``post_process``), not frame by frame.
+    """
 
     def __init__(self) -> None:
+        super().__init__()
         self._lab: list[np.ndarray] = []
         self._bgr: list[np.ndarray] = []
         self._flat: list[float] = []
+        self._times: list[float] = []
+        self._fps: float | None = None
+        self.transitions: list[Transition] = []
 
-    def add(self, image: np.ndarray) -> None:
+    def add(self, image: np.ndarray, time: float) -> None:
+        """Take the next frame (BGR) shown at ``time`` seconds."""
         thumb = cv2.resize(image, THUMB_SIZE, interpolation=cv2.INTER_AREA)
         self._bgr.append(thumb.reshape(-1))
         self._lab.append(cv2.cvtColor(thumb, cv2.COLOR_BGR2LAB).reshape(-1))
@@ -104,17 +119,33 @@ class ShotDetector:
         lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(np.int16)
         median = np.median(lab, axis=0)
         self._flat.append(float((np.abs(lab - median).sum(axis=1) < 12).mean()))
+        self._times.append(time)
 
-    def finish(self, times: np.ndarray) -> tuple[list[int], list[Transition]]:
+    def finish(self) -> tuple[list[int], list[Transition]]:
+        """Hard cuts (first frames of new shots) and gradual transitions of all frames added."""
         if not self._lab:
             return [], []
         lab = np.asarray(self._lab, dtype=np.float32)
         bgr = np.asarray(self._bgr, dtype=np.float32)
+        times = np.asarray(self._times, dtype=np.float64)
         flat = np.asarray(self._flat) >= FLAT_SHARE
         fps = _fps_from_times(times)
         scores = cut_scores(lab, flat, max(2, round(RETURN_SECONDS * fps)))
         cuts = pick_cuts(scores, times, CUT_THRESHOLD, MIN_SHOT_SECONDS)
-        return cuts, find_transitions(bgr, flat, times, cuts)
+        self.transitions = find_transitions(bgr, flat, times, cuts)
+        return cuts, self.transitions
+
+    # PySceneDetect's detector interface.
+    def process_frame(self, timecode: FrameTimecode, frame_img: np.ndarray) -> list:
+        self._fps = float(timecode.frame_rate)
+        self.add(frame_img, timecode.seconds)
+        return []
+
+    def post_process(self, timecode: FrameTimecode) -> list[FrameTimecode]:
+        cuts, _ = self.finish()
+        return [
+            FrameTimecode(c, self._fps or _fps_from_times(np.asarray(self._times))) for c in cuts
+        ]
 
 
 def cut_scores(lab: np.ndarray, flat: np.ndarray, back: int) -> np.ndarray:
