@@ -4,7 +4,9 @@ Machines are shared and noisy, so no row has an absolute limit: what matters is 
 to a baseline that ran on the same machine minutes apart. Each measurement is the best of
 ``--repeat`` runs (the least disturbed one).
 
-    python -m benchmarks.run [--footage DIR] [--repeat N]
+    python -m benchmarks.run [--footage DIR] [--shared-footage DIR] [--repeat N] [--skip-scenes]
+
+The scene rows come from ``benchmarks.scenes``, which also prints its accuracy table first.
 """
 
 from __future__ import annotations
@@ -61,7 +63,17 @@ def end_to_end_trailer(footage: Path, repeat: int) -> Row:
     """The main job (analysis, planning, rendering a 30 s trailer) vs decoding its footage."""
     paths = collect_videos([footage])
     with tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "editor", str(footage), "--preset", "trailer", "-o", out]
+        command = [
+            sys.executable,
+            "-m",
+            "editor",
+            str(footage),
+            "--preset",
+            "trailer",
+            "-o",
+            out,
+            "--no-cache",
+        ]
         subject = best_time(
             lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL), repeat
         )
@@ -90,8 +102,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--footage", type=Path, default=ROOT / "fixtures" / "footage")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--shared-footage",
+        type=Path,
+        default=None,
+        help="labelled shared clips for the scene benchmark (default: AUTOCUT_FOOTAGE, "
+        "else ../shared/footage)",
+    )
+    parser.add_argument("--skip-scenes", action="store_true", help="only the end-to-end row")
     args = parser.parse_args(argv)
     rows = [end_to_end_trailer(args.footage, args.repeat)]
+    if not args.skip_scenes:
+        from benchmarks import scenes
+
+        rows += scenes.run(args.shared_footage, args.repeat)
     print_table(rows)
     return 0
 

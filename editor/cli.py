@@ -7,7 +7,10 @@ output was made but some inputs were skipped); 2 usage error; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from editor import __version__
 from editor.errors import AutocutError
 
 COMMANDS = ("probe", "scenes", "presets")
+
+CSV_HEADER = ("shot", "start_frame", "end_frame", "start", "end", "duration")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("autocut: interrupted; no partial output was kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Whoever read stdout stopped (``| head``): nothing left to say, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _make_parser() -> argparse.ArgumentParser:
@@ -47,6 +56,7 @@ def _make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--dry-run", action="store_true", help="plan and print the edit, render nothing"
     )
+    _add_no_cache(parser)
     parser.add_argument("--version", action="version", version=f"autocut {__version__}")
     return parser
 
@@ -70,6 +80,7 @@ def _make(argv: list[str]) -> int:
         seed=args.seed,
         variants=args.variants,
         dry_run=args.dry_run,
+        use_cache=not args.no_cache,
         hooks=hooks,
     )
     for out in report.outputs:
@@ -100,23 +111,7 @@ def _run_command(command: str, argv: list[str]) -> int:
         print(probe(args.video).to_json())
         return 0
     if command == "scenes":
-        parser = argparse.ArgumentParser(prog="autocut scenes", description="List shots.")
-        parser.add_argument("video")
-        parser.add_argument("--json", action="store_true", help="print the scene JSON")
-        args = parser.parse_args(argv)
-        from editor.analysis.analyze import analyze
-        from editor.media.probe import probe
-
-        media = probe(args.video)
-        analysis = analyze(media, _progress_bar(media) if sys.stderr.isatty() else None)
-        scenes = analysis.scene_dict()
-        if args.json:
-            print(json.dumps(scenes, indent=2))
-        else:
-            for s in scenes["scenes"]:
-                frames = f"frames {s['start_frame']}-{s['end_frame']}"
-                print(f"{s['start']:10.3f} {s['end']:10.3f}  {frames}")
-        return 0
+        return _scenes(argv)
     parser = argparse.ArgumentParser(prog="autocut presets", description="List presets.")
     parser.parse_args(argv)
     from editor.preset import builtin_presets, load_preset
@@ -125,6 +120,92 @@ def _run_command(command: str, argv: list[str]) -> int:
         preset = load_preset(name)
         print(f"{name:10s} {preset.duration:5.1f} s  {preset.description}")
     return 0
+
+
+def _scenes(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="autocut scenes",
+        description="List the shots of a video, or split it into one file per shot.",
+    )
+    parser.add_argument("video")
+    listing = parser.add_mutually_exclusive_group()
+    listing.add_argument("--json", action="store_true", help="print the scene JSON")
+    listing.add_argument(
+        "--csv",
+        action="store_true",
+        help=f"print one CSV row per shot: {','.join(CSV_HEADER)} (shots numbered from 1 like "
+        "the --split files; frames 0-based, end exclusive; times in seconds)",
+    )
+    parser.add_argument(
+        "--split",
+        metavar="DIR",
+        type=Path,
+        help="write each shot to DIR/<name>-shot-NNN.mp4, frame-accurate (re-encoded), and "
+        "print their paths (to stderr when --json or --csv takes stdout)",
+    )
+    parser.add_argument(
+        "--copy",
+        action="store_true",
+        help="with --split: copy the streams instead of re-encoding (fast, lossless); cuts "
+        "then land on the nearest keyframe at or after each cut, and files keep the source's "
+        "container",
+    )
+    _add_no_cache(parser)
+    args = parser.parse_args(argv)
+    if args.copy and args.split is None:
+        parser.error("--copy only goes with --split DIR")
+    if args.split is not None and args.split.exists() and not args.split.is_dir():
+        raise AutocutError(args.split, "is a file, not a folder")
+    from editor.analysis.cache import analyse_file
+
+    analysis = analyse_file(
+        args.video,
+        use_cache=not args.no_cache,
+        progress_factory=_progress_bar if sys.stderr.isatty() else None,
+    )
+    written = []
+    if args.split is not None:
+        from editor.render.split import split_shots
+
+        written = split_shots(analysis, args.split, copy=args.copy)
+    scenes = analysis.scene_dict()
+    if args.json:
+        print(json.dumps(scenes, indent=2))
+    elif args.csv:
+        sys.stdout.write(scenes_csv(scenes))
+    elif args.split is None:
+        for s in scenes["scenes"]:
+            frames = f"frames {s['start_frame']}-{s['end_frame']}"
+            print(f"{s['start']:10.3f} {s['end']:10.3f}  {frames}")
+    paths_to = sys.stderr if args.json or args.csv else sys.stdout
+    for path in written:
+        print(path, file=paths_to)
+    return 0
+
+
+def scenes_csv(scenes: dict) -> str:
+    """The shots of a scene JSON document as CSV (see ``CSV_HEADER``).
+
+    Shots are numbered from 1, as the ``--split`` files are; frames are 0-based with the end
+    exclusive, as in the JSON; times are the JSON's seconds with 6 decimals, and the duration
+    is the difference of those, so every column can be checked against the JSON.
+    """
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for number, shot in enumerate(scenes["scenes"], start=1):
+        start, end = shot["start"], shot["end"]
+        times = (f"{start:.6f}", f"{end:.6f}", f"{end - start:.6f}")
+        writer.writerow((number, shot["start_frame"], shot["end_frame"], *times))
+    return text.getvalue()
+
+
+def _add_no_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse afresh: neither read nor write the analysis cache (AUTOCUT_CACHE_DIR)",
+    )
 
 
 def _progress_bar(media):

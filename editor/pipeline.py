@@ -1,8 +1,9 @@
 """The main job: footage in, finished vertical outputs (MP4 + EDL JSON) out.
 
-Stages run in order: collect inputs, probe and analyse each file (one decode pass each),
-plan an EDL per output from the preset and seed (pure), render each EDL. A file that cannot
-be read is reported and skipped; the others still make the output.
+Stages run in order: collect inputs, analyse each file (one decode pass each, or none when
+the analysis cache already holds it: :mod:`editor.analysis.cache`), plan an EDL per output
+from the preset and seed (pure), render each EDL. A file that cannot be read is reported and
+skipped; the others still make the output.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from editor.analysis.analyze import Analysis, Progress, analyze
+from editor.analysis.analyze import Analysis, Progress
+from editor.analysis.cache import analyse_file
 from editor.assemble.edl import Edl
 from editor.assemble.trailer import plan_trailer
 from editor.atomic import write_text
 from editor.errors import AutocutError
 from editor.inputs import collect_videos
-from editor.media.probe import Media, probe
+from editor.media.probe import Media
 from editor.preset import Preset
 from editor.render.compose import render_edl
 
@@ -57,22 +59,21 @@ def output_base(inputs: list[str | Path], preset: Preset) -> str:
 
 
 def analyse_inputs(
-    inputs: list[str | Path], hooks: Hooks = Hooks()
+    inputs: list[str | Path], hooks: Hooks = Hooks(), *, use_cache: bool = True
 ) -> tuple[list[Analysis], list[AutocutError]]:
-    """Probe and analyse every input video.
+    """Analyse every input video (through the analysis cache unless ``use_cache`` is off).
 
     With several files, an unreadable one is reported through ``hooks.on_skip`` and returned
     among the errors while the others go on; a lone file's error is raised as it is.
     """
     files = collect_videos(inputs)
+    progress = hooks.analysis_progress
     if len(files) == 1:
-        media = probe(files[0])
-        return [analyze(media, _progress(hooks, media))], []
+        return [analyse_file(files[0], use_cache=use_cache, progress_factory=progress)], []
     analyses, skipped = [], []
     for path in files:
         try:
-            media = probe(path)
-            analyses.append(analyze(media, _progress(hooks, media)))
+            analyses.append(analyse_file(path, use_cache=use_cache, progress_factory=progress))
         except AutocutError as exc:
             skipped.append(exc)
             if hooks.on_skip:
@@ -80,10 +81,6 @@ def analyse_inputs(
     if not analyses:
         raise AutocutError(", ".join(map(str, inputs)), "none of the input files is readable video")
     return analyses, skipped
-
-
-def _progress(hooks: Hooks, media: Media) -> Progress | None:
-    return hooks.analysis_progress(media) if hooks.analysis_progress else None
 
 
 def make(
@@ -94,10 +91,14 @@ def make(
     seed: int = 0,
     variants: int = 1,
     dry_run: bool = False,
+    use_cache: bool = True,
     hooks: Hooks = Hooks(),
 ) -> Report:
-    """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``."""
-    analyses, skipped = analyse_inputs(inputs, hooks)
+    """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``.
+
+    ``use_cache=False`` analyses every file afresh and stores nothing in the analysis cache.
+    """
+    analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache)
     base = output_base(inputs, preset)
     outputs = []
     for variant in range(variants):

@@ -2,62 +2,50 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import SAMPLE_FOOTAGE, run_cli
-
-
-def _assert_clean_failure(result, outdir: Path, *words: str) -> None:
-    assert result.returncode == 1, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for word in words:
-        assert word in lines[0]
-    assert not outdir.exists() or not any(outdir.iterdir())
+from tests.conftest import SAMPLE_FOOTAGE, assert_clean_failure, run_cli
 
 
 def test_missing_path(tmp_path):
     out = tmp_path / "out"
     missing = tmp_path / "nowhere"
     result = run_cli(str(missing), "-o", str(out))
-    _assert_clean_failure(result, out, str(missing), "no such file")
+    assert_clean_failure(result, out, str(missing), "no such file")
 
 
 def test_empty_folder(tmp_path):
     out, empty = tmp_path / "out", tmp_path / "empty"
     empty.mkdir()
     result = run_cli(str(empty), "-o", str(out))
-    _assert_clean_failure(result, out, str(empty), "no video files")
+    assert_clean_failure(result, out, str(empty), "no video files")
 
 
 def test_text_file_named_mp4(tmp_path):
     out, fake = tmp_path / "out", tmp_path / "clip.mp4"
     fake.write_text("this is not a video\n")
     result = run_cli(str(fake), "-o", str(out))
-    _assert_clean_failure(result, out, str(fake), "not a readable video file")
+    assert_clean_failure(result, out, str(fake), "not a readable video file")
 
 
 def test_unknown_preset(tmp_path):
     out = tmp_path / "out"
     result = run_cli(str(SAMPLE_FOOTAGE), "--preset", "blockbuster", "-o", str(out))
-    _assert_clean_failure(result, out, "blockbuster", "unknown preset")
+    assert_clean_failure(result, out, "blockbuster", "unknown preset")
 
 
 def test_bad_preset_file_names_the_key(tmp_path):
     out, preset = tmp_path / "out", tmp_path / "mine.toml"
     preset.write_text('name = "mine"\ndescription = "x"\nduration = 10.0\n[pacing]\nfirst = 2\n')
     result = run_cli(str(SAMPLE_FOOTAGE), "--preset", str(preset), "-o", str(out))
-    _assert_clean_failure(result, out, str(preset), "pacing.first")
+    assert_clean_failure(result, out, str(preset), "pacing.first")
 
 
 def test_probe_of_text_file(tmp_path):
     fake = tmp_path / "clip.mp4"
     fake.write_bytes(b"\x00\x01garbage" * 100)
     result = run_cli("probe", str(fake))
-    _assert_clean_failure(result, tmp_path / "none", str(fake))
+    assert_clean_failure(result, tmp_path / "none", str(fake))
 
 
 @pytest.mark.parametrize("args", [[], ["--variants", "0", "x"], ["scenes"]])

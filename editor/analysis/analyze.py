@@ -17,7 +17,7 @@ from editor.errors import AutocutError
 from editor.media.decode import analysis_frames
 from editor.media.probe import Media
 
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
 Progress = Callable[[int], None]

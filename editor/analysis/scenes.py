@@ -20,8 +20,8 @@ over a large part of the picture. A blend from or to a flat field (black, white,
 fade, otherwise a dissolve. Camera motion is not a blend (edges move instead of cross-fading), and a
 title fading in over a still picture changes too small a part of it.
 
-``ShotDetector`` is a PySceneDetect ``SceneDetector``: autocut feeds it from its own analysis
-pass, and it also runs under PySceneDetect's ``SceneManager`` on any PySceneDetect video stream.
+The same detector runs under PySceneDetect's ``SceneManager`` as
+:class:`editor.analysis.pyscenedetect.StepDetector`.
 
 The thresholds were set on the labelled clips: true cuts score at least 14, in-shot events at
 most 10 (Lab units, mean absolute difference of the 16x9 thumbnails).
@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scenedetect import FrameTimecode, SceneDetector
 
 MIN_SHOT_SECONDS = 0.5
 """No two cuts closer than this: shorter flashes are flicker, not shots."""
@@ -92,23 +91,19 @@ class Transition:
     end: float
 
 
-class ShotDetector(SceneDetector):
+class ShotDetector:
     """Collects per-frame thumbnails; ``finish`` returns cuts and transitions.
 
-    It is a PySceneDetect detector, so it also runs inside ``scenedetect.SceneManager`` on any
-    of PySceneDetect's video streams; autocut feeds it from its own analysis pass through
-    ``add`` with true frame times. Decisions need to see both sides of a frame, so cuts come
-    out at the end (``post_process``), not frame by frame.
+    autocut feeds it from its own analysis pass through ``add`` with true frame times;
+    :class:`editor.analysis.pyscenedetect.StepDetector` runs it under PySceneDetect.
+    Decisions need to see both sides of a frame, so cuts come out at the end, all at once.
     """
 
     def __init__(self) -> None:
-        super().__init__()
         self._lab: list[np.ndarray] = []
         self._bgr: list[np.ndarray] = []
         self._flat: list[float] = []
         self._times: list[float] = []
-        self._fps: float | None = None
-        self.transitions: list[Transition] = []
 
     def add(self, image: np.ndarray, time: float) -> None:
         """Take the next frame (BGR) shown at ``time`` seconds."""
@@ -132,20 +127,7 @@ class ShotDetector(SceneDetector):
         fps = _fps_from_times(times)
         scores = cut_scores(lab, flat, max(2, round(RETURN_SECONDS * fps)))
         cuts = pick_cuts(scores, times, CUT_THRESHOLD, MIN_SHOT_SECONDS)
-        self.transitions = find_transitions(bgr, flat, times, cuts)
-        return cuts, self.transitions
-
-    # PySceneDetect's detector interface.
-    def process_frame(self, timecode: FrameTimecode, frame_img: np.ndarray) -> list:
-        self._fps = float(timecode.frame_rate)
-        self.add(frame_img, timecode.seconds)
-        return []
-
-    def post_process(self, timecode: FrameTimecode) -> list[FrameTimecode]:
-        cuts, _ = self.finish()
-        return [
-            FrameTimecode(c, self._fps or _fps_from_times(np.asarray(self._times))) for c in cuts
-        ]
+        return cuts, find_transitions(bgr, flat, times, cuts)
 
 
 def cut_scores(lab: np.ndarray, flat: np.ndarray, back: int) -> np.ndarray:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import av
+import cv2
 import numpy as np
 
 from editor.errors import AutocutError
@@ -66,11 +67,41 @@ def analysis_frames(media: Media, width: int = ANALYSIS_WIDTH) -> Iterator[Frame
                 time = (
                     float((pts - first_pts) * time_base) if pts is not None else index / media.fps
                 )
-                image = frame.to_ndarray(
-                    width=scale_w, height=scale_h, format="bgr24", interpolation="AREA"
-                )
+                image = small_bgr(frame, scale_w, scale_h)
                 if turns:
                     image = np.ascontiguousarray(np.rot90(image, turns))
                 yield Frame(index=index, time=time, image=image)
     except av.FFmpegError as exc:
         raise AutocutError(media.path, f"decoding failed ({exc})") from None
+
+
+def small_bgr(frame: av.VideoFrame, width: int, height: int) -> np.ndarray:
+    """``frame`` scaled down to ``width`` x ``height`` BGR.
+
+    For 4:2:0 pictures (nearly all video) the three planes are shrunk directly by OpenCV,
+    first by skipping pixels down to about twice the target size and then by averaging, and
+    only the small result is converted to BGR: about 1.5x faster than converting the full
+    picture. Other formats go through the decoder library's scaler.
+    """
+    if frame.format.name not in ("yuv420p", "yuvj420p") or frame.width < 2 * width:
+        return frame.to_ndarray(width=width, height=height, format="bgr24", interpolation="AREA")
+    skip = max(1, frame.width // (2 * width))
+    luma = _plane(frame, 0, frame.width)[::skip, ::skip]
+    u = _plane(frame, 1, frame.width // 2)[::skip, ::skip]
+    v = _plane(frame, 2, frame.width // 2)[::skip, ::skip]
+    half = (width // 2, height // 2)
+    i420 = np.concatenate(
+        [
+            cv2.resize(luma, (width, height), interpolation=cv2.INTER_AREA).reshape(-1),
+            cv2.resize(u, half, interpolation=cv2.INTER_AREA).reshape(-1),
+            cv2.resize(v, half, interpolation=cv2.INTER_AREA).reshape(-1),
+        ]
+    ).reshape(height * 3 // 2, width)
+    return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420)
+
+
+def _plane(frame: av.VideoFrame, index: int, width: int) -> np.ndarray:
+    """Plane ``index`` of ``frame`` as a (height, width) uint8 view, without copying."""
+    plane = frame.planes[index]
+    rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
+    return rows[:, :width]

@@ -13,7 +13,11 @@ import functools
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+import numpy as np
 
 from editor.errors import AutocutError
 
@@ -45,3 +49,28 @@ def run_ffmpeg(args: list[str], *, what: str | Path) -> None:
     if done.returncode != 0:
         lines = done.stderr.decode(errors="replace").strip().splitlines()
         raise AutocutError(what, f"ffmpeg failed: {lines[-1] if lines else done.returncode}")
+
+
+def pipe_to_ffmpeg(args: list[str], chunks: Iterable, *, what: str | Path) -> None:
+    """Run ffmpeg with ``args`` (reading ``-i -``), feeding it ``chunks`` (raw frames as bytes
+    or numpy arrays) on stdin; on failure raise one clear error about ``what``.
+
+    If the producer of ``chunks`` fails, ffmpeg is stopped and the producer's error passes on.
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            for chunk in chunks:
+                proc.stdin.write(memoryview(np.ascontiguousarray(chunk)).cast("B"))
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped reading: its exit status below says why
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        if proc.wait() != 0:
+            err.seek(0)
+            lines = err.read().decode(errors="replace").strip().splitlines()
+            raise AutocutError(what, f"ffmpeg failed: {lines[-1] if lines else proc.returncode}")

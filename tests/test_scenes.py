@@ -1,0 +1,153 @@
+"""Shot boundaries: each rule on plain numbers, then the whole detector on decoded media."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.metrics import (
+    Detection,
+    Span,
+    load_expected,
+    load_fixture_truth,
+    pooled,
+    score_clip,
+)
+from editor.analysis.analyze import analyze
+from editor.analysis.scenes import (
+    CUT_THRESHOLD,
+    cut_scores,
+    find_transitions,
+    pick_cuts,
+)
+from editor.media.probe import probe
+from tests.conftest import SAMPLE_FOOTAGE, SHARED_FOOTAGE
+
+RNG = np.random.default_rng(1)
+LABELLED = [
+    "big_buck_bunny_0_30.webm", "chaplin.mp4", "clip_01_tears_of_steel.mp4",
+    "clip_02_caminandes.mp4", "clip_03_sintel.mp4", "counter.mp4", "delayed_start.mp4",
+    "example.mp4", "fades.mp4", "man-on-green-screen.mp4", "testvideo.mp4",
+]  # fmt: skip
+
+
+def pictures(*kinds: str, length: int = 20) -> list[np.ndarray]:
+    """Distinct random 16x9x3 'pictures' (as flattened thumbnails), one per kind letter."""
+    table = {k: RNG.uniform(30, 220, 16 * 9 * 3).astype(np.float32) for k in set(kinds)}
+    return [table[k] for k in kinds]
+
+
+def scores_of(frames: list[np.ndarray], flat: list[bool] | None = None) -> np.ndarray:
+    flat_mask = np.zeros(len(frames), bool) if flat is None else np.asarray(flat)
+    return cut_scores(np.asarray(frames), flat_mask, back=15)
+
+
+def test_a_step_is_a_cut():
+    frames = pictures(*("A" * 20 + "B" * 20))
+    scores = scores_of(frames)
+    assert scores[20] > CUT_THRESHOLD
+    assert np.all(np.delete(scores, 20) < CUT_THRESHOLD)
+
+
+@pytest.mark.parametrize(
+    "sequence",
+    [
+        "A" * 20 + "F" + "A" * 20,  # a one-frame flash
+        "A" * 20 + "CC" + "A" * 20,  # a car fills the frame for two frames
+        "A" * 20 + "AB" * 8 + "A" * 20,  # alternating flicker
+    ],
+)
+def test_events_that_return_are_not_cuts(sequence):
+    assert np.all(scores_of(pictures(*sequence)) < CUT_THRESHOLD)
+
+
+def test_change_between_flat_fields_is_not_a_cut():
+    grey = np.full(432, 90, np.float32)
+    red = np.tile(np.array([40, 40, 200], np.float32), 144)
+    frames = [grey] * 10 + [red] * 10
+    assert scores_of(frames, [True] * 20)[10] < CUT_THRESHOLD
+    textured = pictures("T")[0]
+    frames = [grey] * 10 + [textured] * 10
+    assert scores_of(frames, [True] * 10 + [False] * 10)[10] > CUT_THRESHOLD
+
+
+def test_cuts_keep_a_minimum_shot_length_strongest_first():
+    scores = np.zeros(100)
+    scores[[10, 20, 25, 60]] = [20.0, 15.0, 30.0, 13.0]
+    times = np.arange(100) / 25.0
+    assert pick_cuts(scores, times, 12.0, 0.5) == [10, 25, 60]
+
+
+def test_a_straight_blend_is_a_dissolve_and_a_blend_to_black_is_a_fade():
+    a, b = pictures("A", "B")
+    blend = [a] * 20 + [a + (b - a) * k / 15 for k in range(1, 15)] + [b] * 20
+    times = np.arange(len(blend)) / 30.0
+    found = find_transitions(np.asarray(blend), np.zeros(len(blend), bool), times, [])
+    assert [(t.kind, t.start_frame, t.end_frame) for t in found] == [("dissolve", 20, 33)]
+    black = np.zeros_like(a)
+    fade = [a] * 20 + [a * (1 - k / 15) for k in range(1, 15)] + [black] * 20
+    flat = np.array([False] * 34 + [True] * 20)
+    found = find_transitions(np.asarray(fade), flat, times, [])
+    assert [(t.kind, t.start_frame, t.end_frame) for t in found] == [("fade", 20, 33)]
+
+
+def test_camera_motion_is_not_a_transition():
+    texture = RNG.uniform(30, 220, (9, 80, 3)).astype(np.float32)
+    pan = [texture[:, k : k + 16].reshape(-1) for k in range(60)]
+    times = np.arange(60) / 30.0
+    assert find_transitions(np.asarray(pan), np.zeros(60, bool), times, []) == []
+
+
+def detect(path) -> Detection:
+    analysis = analyze(probe(path))
+    return Detection(
+        cut_frames=analysis.cuts,
+        cut_times=tuple(float(analysis.times[c]) for c in analysis.cuts),
+        transitions=tuple(
+            Span(t.kind, t.start_frame, t.end_frame, t.start, t.end) for t in analysis.transitions
+        ),
+    )
+
+
+def test_sample_footage_cuts_and_transitions_match_ground_truth():
+    for clip in load_fixture_truth(SAMPLE_FOOTAGE / "ground_truth.json"):
+        score = score_clip(clip, detect(clip.path))
+        assert score.cuts.fp == score.cuts.fn == 0, (clip.name, score.cuts)
+        assert all(g.by_transition for g in score.gradual), (clip.name, score.gradual)
+
+
+@pytest.fixture(scope="module")
+def labelled_scores():
+    if not (SHARED_FOOTAGE / "expected").is_dir():
+        pytest.skip(f"shared footage not available: {SHARED_FOOTAGE}")
+    scores = {}
+    for name in LABELLED:
+        clip = load_expected(SHARED_FOOTAGE / "expected" / f"{name}.expected.json")
+        scores[name] = score_clip(clip, detect(clip.path))
+    return scores
+
+
+def test_hard_cut_f1_on_labelled_real_clips(labelled_scores):
+    total = pooled(s.cuts for s in labelled_scores.values())
+    assert total.f1 >= 0.97, total
+    assert total.false_on_hard_negatives == 0
+
+
+def test_fades_and_dissolve_are_reported_as_transitions(labelled_scores):
+    testvideo = labelled_scores["testvideo.mp4"]
+    assert [g.by_transition for g in testvideo.gradual] == [True] * 5
+    fades = detect(SHARED_FOOTAGE / "fades.mp4")
+    assert not fades.cut_frames
+    assert len([t for t in fades.transitions if t.kind == "fade"]) >= 5
+
+
+def test_detector_runs_inside_pyscenedetect():
+    """The detector keeps PySceneDetect's interface: its SceneManager gives the same cuts."""
+    import scenedetect
+
+    from editor.analysis.pyscenedetect import StepDetector
+
+    clip = SAMPLE_FOOTAGE / "clip_a.mp4"
+    scenes = scenedetect.detect(str(clip), StepDetector())
+    starts = [start.frame_num for start, _ in scenes][1:]
+    assert starts == list(analyze(probe(clip)).cuts)
