@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from editor.analysis.analyze import Analysis, Progress
 from editor.analysis.cache import analyse_file
+from editor.analysis.model import Analysis, Progress
 from editor.assemble.edl import Edl
 from editor.assemble.trailer import plan_trailer
 from editor.atomic import write_text

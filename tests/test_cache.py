@@ -14,8 +14,8 @@ import pytest
 import editor.analysis.analyze
 import editor.analysis.cache as cache
 import editor.media.decode
-from editor.analysis.analyze import Analysis
 from editor.analysis.cache import analyse_file, cache_location, from_plain, to_plain
+from editor.analysis.model import Analysis
 from editor.errors import AutocutError
 from tests.conftest import SAMPLE_FOOTAGE, run_cli
 
@@ -75,7 +75,7 @@ def forbid_reading_footage(monkeypatch) -> None:
         raise AssertionError("the footage was read")
 
     monkeypatch.setattr(cache, "probe", refuse)
-    monkeypatch.setattr(cache, "analyze", refuse)
+    monkeypatch.setattr(editor.analysis.analyze, "analyze", refuse)
     monkeypatch.setattr(editor.analysis.analyze, "analysis_frames", refuse)
     monkeypatch.setattr(editor.media.decode, "analysis_frames", refuse)
 
@@ -175,8 +175,10 @@ def test_corrupt_entry_is_a_miss_and_is_rewritten(primed, fresh, damage, monkeyp
     else:  # an entry written when Analysis had other fields
         json_path.write_text(json_path.read_text().replace('"cuts":', '"old_cuts":'))
     calls = []
-    real = cache.analyze
-    monkeypatch.setattr(cache, "analyze", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = editor.analysis.analyze.analyze
+    monkeypatch.setattr(
+        editor.analysis.analyze, "analyze", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     assert_same_analysis(analyse_file(CLIP), fresh)
     assert calls == [1]
     forbid_reading_footage(monkeypatch)
@@ -187,8 +189,10 @@ def test_no_cache_neither_reads_nor_writes(primed, monkeypatch):
     json_path, _ = _entry_files(primed)
     json_path.write_text("{not json")
     calls = []
-    real = cache.analyze
-    monkeypatch.setattr(cache, "analyze", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = editor.analysis.analyze.analyze
+    monkeypatch.setattr(
+        editor.analysis.analyze, "analyze", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     analyse_file(CLIP, use_cache=False)
     assert calls == [1]
     assert json_path.read_text() == "{not json"

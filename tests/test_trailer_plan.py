@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from editor.analysis.analyze import Analysis
-from editor.analysis.scenes import shots_from_cuts
+from editor.analysis.model import Analysis, shots_from_cuts
 from editor.assemble.scoring import usable_pieces
 from editor.assemble.trailer import fit_lengths, pacing_lengths, plan_trailer, spread_lengths
 from editor.errors import AutocutError

@@ -43,9 +43,8 @@ from pathlib import Path
 
 import numpy as np
 
-from editor.analysis.analyze import ANALYSIS_VERSION, Analysis, Progress, analyze
+from editor.analysis.model import ANALYSIS_VERSION, ANALYSIS_WIDTH, Analysis, Progress
 from editor.atomic import atomic_output
-from editor.media.decode import ANALYSIS_WIDTH
 from editor.media.probe import Media, probe
 
 CACHE_FORMAT = 1
@@ -85,6 +84,8 @@ def analyse_file(
             media = dataclasses.replace(cached.media, path=path)
             return dataclasses.replace(cached, media=media)
     media = probe(path)
+    from editor.analysis.analyze import analyze  # decoding libraries load only on a miss
+
     analysis = analyze(media, progress_factory(media) if progress_factory else None)
     if key is not None:
         _save_entry(root, key, analysis)

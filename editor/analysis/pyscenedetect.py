@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scenedetect import FrameTimecode, SceneDetector
 
-from editor.analysis.scenes import ShotDetector, Transition
+from editor.analysis.model import Transition
+from editor.analysis.scenes import ShotDetector
 
 
 class StepDetector(SceneDetector):

@@ -29,11 +29,10 @@ most 10 (Lab units, mean absolute difference of the 16x9 thumbnails).
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
+
+from editor.analysis.model import Transition
 
 MIN_SHOT_SECONDS = 0.5
 """No two cuts closer than this: shorter flashes are flicker, not shots."""
@@ -56,39 +55,6 @@ BLEND_MAX_RESIDUAL = 0.15
 """How far in-between frames may stray from a straight blend, relative to the change."""
 BLEND_SECONDS = (0.2, 2.5)
 """Shortest and longest transition."""
-
-
-@dataclass(frozen=True)
-class Shot:
-    """A shot: frames ``[start_frame, end_frame)``, times in seconds from the first frame."""
-
-    index: int
-    start_frame: int
-    end_frame: int
-    start: float
-    end: float
-
-    @property
-    def frame_count(self) -> int:
-        return self.end_frame - self.start_frame
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A gradual transition over frames ``[start_frame, end_frame]`` (inclusive).
-
-    ``kind`` is "fade" (to or from black/white) or "dissolve" (one shot blending into another).
-    """
-
-    kind: str
-    start_frame: int
-    end_frame: int
-    start: float
-    end: float
 
 
 class ShotDetector:
@@ -281,14 +247,3 @@ def _end_time(times: np.ndarray, frame: int) -> float:
     if frame + 1 < len(times):
         return float(times[frame + 1])
     return float(times[frame]) + (float(np.median(np.diff(times))) if len(times) > 1 else 0.0)
-
-
-def shots_from_cuts(cuts: list[int], times: np.ndarray, duration: float) -> tuple[Shot, ...]:
-    """Split ``len(times)`` frames at ``cuts`` into shots; a shot ends where the next starts."""
-    count = len(times)
-    bounds = [0, *[c for c in cuts if 0 < c < count], count]
-    shots = []
-    for i, (start, end) in enumerate(itertools.pairwise(bounds)):
-        end_time = float(times[end]) if end < count else duration
-        shots.append(Shot(i, start, end, float(times[start]), end_time))
-    return tuple(shots)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from editor.analysis.analyze import Analysis
+from editor.analysis.model import Analysis
 from editor.preset import Preset
 
 CUT_MARGIN_SECONDS = 0.1

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from editor.analysis.analyze import Analysis
+from editor.analysis.model import Analysis
 from editor.assemble.edl import Edl, Segment
 from editor.assemble.scoring import Piece, usable_pieces
 from editor.errors import AutocutError

@@ -16,13 +16,9 @@ import av
 import cv2
 import numpy as np
 
+from editor.analysis.model import ANALYSIS_WIDTH
 from editor.errors import AutocutError
 from editor.media.probe import Media
-
-ANALYSIS_WIDTH = 320
-"""Width of analysis frames in pixels: enough for shot changes and frame statistics at a
-fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
-
 
 ANALYSIS_DECODER_OPTIONS = {"skip_loop_filter": "all", "flags2": "+fast"}
 """Decoder shortcuts for analysis only: skipping the deblocking filter and allowing the

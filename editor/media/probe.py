@@ -17,10 +17,12 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-
-import av
+from typing import TYPE_CHECKING
 
 from editor.errors import AutocutError
+
+if TYPE_CHECKING:
+    import av
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ def probe(path: str | Path) -> Media:
         raise AutocutError(path, "no such file")
     if path.is_dir():
         raise AutocutError(path, "is a folder, not a video file")
+    import av  # loaded on first probe: reading cached results never needs it
+
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             return _probe_open(path, container)

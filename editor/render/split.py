@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from editor.analysis.analyze import Analysis
+from editor.analysis.model import Analysis
 from editor.errors import AutocutError
 from editor.media.encode import audio_args, video_args
 from editor.media.ffmpeg import run_ffmpeg
