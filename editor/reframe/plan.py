@@ -1,0 +1,127 @@
+"""The reframe plan: for every source frame, which layout and which source regions.
+
+A plan is what the reframe planner decides and the renderer obeys, and nothing else passes
+between them. It can be written out as JSON (the reframe plan contract) and read back, so a
+plan can be inspected, edited or rendered later. Boxes are ``[x, y, w, h]`` in source pixels
+in display orientation (after rotation metadata):
+
+- ``crop``: one box, the region shown full-frame;
+- ``split``: one box per panel, panels stacked top to bottom in box order;
+- ``fit``: one box, the source region shown whole inside the frame over a blurred copy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+PLAN_VERSION = 1
+LAYOUTS = ("crop", "split", "fit")
+MODES = ("stationary", "track", "split", "fit")
+
+
+@dataclass(frozen=True)
+class ShotFraming:
+    """How one shot is framed: camera mode and why it was chosen."""
+
+    start_frame: int
+    end_frame: int
+    mode: str
+    reason: str
+
+    @property
+    def layout(self) -> str:
+        return {"split": "split", "fit": "fit"}.get(self.mode, "crop")
+
+
+@dataclass(frozen=True)
+class ReframePlan:
+    """Per-frame layouts and boxes for a whole source, plus the output format.
+
+    ``boxes`` has shape (frames, panels, 4) as int32 ``[x, y, w, h]``; frames whose layout
+    uses fewer panels repeat their last box in the unused rows (``panels[i]`` says how many
+    count).
+    """
+
+    source_path: str
+    source_width: int
+    source_height: int
+    source_fps: float
+    width: int
+    height: int
+    fps: float
+    shots: tuple[ShotFraming, ...]
+    layouts: tuple[str, ...]
+    panels: np.ndarray
+    boxes: np.ndarray
+
+    @property
+    def frame_count(self) -> int:
+        return len(self.layouts)
+
+    def frame_boxes(self, frame: int) -> list[tuple[int, int, int, int]]:
+        """The boxes that count for ``frame``."""
+        count = int(self.panels[frame])
+        return [tuple(int(v) for v in box) for box in self.boxes[frame, :count]]
+
+    def to_dict(self) -> dict:
+        return {
+            "version": PLAN_VERSION,
+            "source": {
+                "path": self.source_path,
+                "width": self.source_width,
+                "height": self.source_height,
+                "fps": self.source_fps,
+                "frame_count": self.frame_count,
+            },
+            "output": {"width": self.width, "height": self.height, "fps": self.fps},
+            "shots": [
+                {
+                    "start_frame": s.start_frame,
+                    "end_frame": s.end_frame,
+                    "mode": s.mode,
+                    "reason": s.reason,
+                }
+                for s in self.shots
+            ],
+            "frames": [
+                {
+                    "frame": i,
+                    "layout": self.layouts[i],
+                    "boxes": [list(b) for b in self.frame_boxes(i)],
+                }
+                for i in range(self.frame_count)
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":")) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ReframePlan:
+        frames = data["frames"]
+        panels = np.array([len(f["boxes"]) for f in frames], dtype=np.int32)
+        boxes = np.zeros((len(frames), max(1, int(panels.max(initial=1))), 4), dtype=np.int32)
+        for i, f in enumerate(frames):
+            rows = np.asarray(f["boxes"], dtype=np.int32).reshape(-1, 4)
+            boxes[i, : len(rows)] = rows
+            boxes[i, len(rows) :] = rows[-1]
+        source, output = data["source"], data["output"]
+        return cls(
+            source_path=source["path"],
+            source_width=int(source["width"]),
+            source_height=int(source["height"]),
+            source_fps=float(source["fps"]),
+            width=int(output["width"]),
+            height=int(output["height"]),
+            fps=float(output["fps"]),
+            shots=tuple(
+                ShotFraming(s["start_frame"], s["end_frame"], s["mode"], s["reason"])
+                for s in data["shots"]
+            ),
+            layouts=tuple(f["layout"] for f in frames),
+            panels=panels,
+            boxes=boxes,
+        )
