@@ -17,7 +17,7 @@ from pathlib import Path
 from editor import __version__
 from editor.errors import AutocutError
 
-COMMANDS = ("probe", "scenes", "presets")
+COMMANDS = ("probe", "scenes", "reframe", "presets")
 
 CSV_HEADER = ("shot", "start_frame", "end_frame", "start", "end", "duration")
 
@@ -112,6 +112,8 @@ def _run_command(command: str, argv: list[str]) -> int:
         return 0
     if command == "scenes":
         return _scenes(argv)
+    if command == "reframe":
+        return _reframe(argv)
     parser = argparse.ArgumentParser(prog="autocut presets", description="List presets.")
     parser.parse_args(argv)
     from editor.preset import builtin_presets, load_preset
@@ -183,6 +185,50 @@ def _scenes(argv: list[str]) -> int:
     return 0
 
 
+def _reframe(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="autocut reframe",
+        description="Turn a whole video vertical: one output frame per input frame, faces kept "
+        "in frame by a smooth virtual camera, split panels for faces far apart.",
+    )
+    parser.add_argument("video")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
+    parser.add_argument("--plan-out", type=Path, help="also write the reframe plan as JSON")
+    parser.add_argument(
+        "--debug-video",
+        type=Path,
+        help="also write the source with the planned windows, faces and track ids drawn",
+    )
+    parser.add_argument(
+        "--size", default="1080x1920", type=_size, help="output WIDTHxHEIGHT (default 1080x1920)"
+    )
+    _add_no_cache(parser)
+    args = parser.parse_args(argv)
+    from editor.analysis.cache import analyse_file
+    from editor.atomic import write_text
+    from editor.reframe.planner import plan_reframe
+    from editor.render.reframe import render_debug, render_plan
+
+    analysis = analyse_file(
+        args.video,
+        use_cache=not args.no_cache,
+        progress_factory=_progress_bar if sys.stderr.isatty() else None,
+    )
+    plan = plan_reframe(analysis, *args.size)
+    if args.plan_out is not None:
+        write_text(args.plan_out, plan.to_json())
+    bar = _progress_bar(analysis.media, "render") if sys.stderr.isatty() else None
+    render_plan(analysis.media, plan, args.output, bar)
+    if args.debug_video is not None:
+        render_debug(analysis.media, plan, analysis.face_boxes, args.debug_video)
+    for framing in plan.shots:
+        print(
+            f"frames {framing.start_frame}-{framing.end_frame}: {framing.mode} ({framing.reason})"
+        )
+    print(args.output)
+    return 0
+
+
 def scenes_csv(scenes: dict) -> str:
     """The shots of a scene JSON document as CSV (see ``CSV_HEADER``).
 
@@ -208,11 +254,21 @@ def _add_no_cache(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _progress_bar(media):
+def _progress_bar(media, what: str = "analyse"):
     from tqdm import tqdm
 
-    bar = tqdm(total=media.frame_count, desc=f"analyse {media.path.name}", unit="f", leave=False)
+    bar = tqdm(total=media.frame_count, desc=f"{what} {media.path.name}", unit="f", leave=False)
     return bar.update
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected WIDTHxHEIGHT, e.g. 1080x1920") from None
+    if width <= 0 or height <= 0 or width % 2 or height % 2:
+        raise argparse.ArgumentTypeError("width and height must be even and positive")
+    return width, height
 
 
 def _positive_int(text: str) -> int:

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from editor.analysis.model import Analysis, no_faces, shots_from_cuts
+from editor.media.probe import Media
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOOTAGE = ROOT / "fixtures" / "footage"
@@ -58,3 +62,31 @@ def assert_clean_failure(result: subprocess.CompletedProcess, outdir: Path, *wor
     assert not outdir.exists() or not any(outdir.iterdir())
     if outdir.parent.exists():
         assert not [p for p in outdir.parent.iterdir() if p.name.startswith(".")]
+
+
+def fake_analysis(
+    brightness: list[float],
+    motion: list[float],
+    cuts: list[int],
+    fps: float = 30.0,
+    faces: np.ndarray | None = None,
+    size: tuple[int, int] = (1280, 720),
+) -> Analysis:
+    """An Analysis made of plain numbers, for testing planners without media."""
+    n = len(brightness)
+    media = Media(
+        path=Path("source.mp4"), container="mp4", video_codec="h264", pixel_format="yuv420p",
+        width=size[0], height=size[1], coded_width=size[0], coded_height=size[1], rotation=0,
+        fps=fps, fps_fraction=f"{int(fps)}/1", variable_fps=False, frame_count=n,
+        duration=n / fps, start_time=0.0, audio=(),
+    )  # fmt: skip
+    times = np.arange(n) / fps
+    return Analysis(
+        media=media,
+        times=times,
+        cuts=tuple(cuts),
+        shots=shots_from_cuts(cuts, times, n / fps),
+        brightness=np.asarray(brightness, np.float32),
+        motion=np.asarray(motion, np.float32),
+        face_boxes=no_faces() if faces is None else faces,
+    )

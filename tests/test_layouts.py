@@ -74,3 +74,21 @@ def test_fit_shows_the_whole_box_centred_over_a_blur(source):
 def test_boxes_outside_the_frame_are_clipped(source):
     out = crop_layout(source, (1000, -20, 405, 760), SIZE)
     assert out.shape == (1920, 1080, 3)
+
+
+def test_a_fractional_window_position_moves_the_picture_by_that_fraction():
+    xs = np.arange(1280, dtype=float)
+    wave = (127 + 100 * np.sin(2 * np.pi * xs / 24)).astype(np.uint8)
+    source = np.repeat(np.repeat(wave[None, :, None], 720, axis=0), 3, axis=2)
+    whole = crop_layout(source, (400, 0, 405, 720), SIZE).astype(float)
+    half = crop_layout(source, (400.5, 0, 405, 720), SIZE).astype(float)
+    next_px = crop_layout(source, (401, 0, 405, 720), SIZE).astype(float)
+    middle = slice(100, 900)
+    # Half a source pixel lies halfway between the two whole positions ...
+    between = np.abs(half[:, middle] - (whole[:, middle] + next_px[:, middle]) / 2).mean()
+    # ... and is a real move, not a rounding to either neighbour.
+    moved = min(
+        np.abs(half[:, middle] - whole[:, middle]).mean(),
+        np.abs(half[:, middle] - next_px[:, middle]).mean(),
+    )
+    assert between < 0.25 * moved

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from editor.analysis.model import Analysis, shots_from_cuts
 from editor.assemble.scoring import usable_pieces
 from editor.assemble.trailer import fit_lengths, pacing_lengths, plan_trailer, spread_lengths
 from editor.errors import AutocutError
-from editor.media.probe import Media
 from editor.preset import Pacing, load_preset
-
-
-def fake_analysis(
-    brightness: list[float], motion: list[float], cuts: list[int], fps: float = 30.0
-) -> Analysis:
-    n = len(brightness)
-    media = Media(
-        path=Path("source.mp4"), container="mp4", video_codec="h264", pixel_format="yuv420p",
-        width=1280, height=720, coded_width=1280, coded_height=720, rotation=0, fps=fps,
-        fps_fraction=f"{int(fps)}/1", variable_fps=False, frame_count=n, duration=n / fps,
-        start_time=0.0, audio=(),
-    )  # fmt: skip
-    times = np.arange(n) / fps
-    return Analysis(
-        media=media,
-        times=times,
-        cuts=tuple(cuts),
-        shots=shots_from_cuts(cuts, times, n / fps),
-        brightness=np.asarray(brightness, np.float32),
-        motion=np.asarray(motion, np.float32),
-    )
+from tests.conftest import fake_analysis
 
 
 def test_pacing_sums_exactly_and_accelerates():

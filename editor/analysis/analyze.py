@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from editor.analysis.faces import FaceSampler, make_detector, sample_interval
 from editor.analysis.model import Analysis, Progress, shots_from_cuts
 from editor.analysis.scenes import ShotDetector
 from editor.analysis.signals import FrameSignals
@@ -16,15 +17,22 @@ from editor.media.decode import analysis_frames
 from editor.media.probe import Media
 
 
-def analyze(media: Media, progress: Progress | None = None) -> Analysis:
-    """Decode ``media`` once and collect shots and frame signals."""
+def analyze(
+    media: Media, progress: Progress | None = None, face_detector: str | None = None
+) -> Analysis:
+    """Decode ``media`` once and collect shots, frame signals and face tracks.
+
+    ``face_detector`` names the face detection backend (see :func:`make_detector`).
+    """
     shots = ShotDetector()
     signals = FrameSignals()
+    faces = FaceSampler(make_detector(face_detector), sample_interval(media.fps))
     times: list[float] = []
     pending = 0
     for frame in analysis_frames(media):
         shots.add(frame.image, frame.time)
         signals.add(frame.image)
+        faces.add(frame.index, frame.image)
         times.append(frame.time)
         pending += 1
         if progress is not None and pending == 25:
@@ -36,12 +44,14 @@ def analyze(media: Media, progress: Progress | None = None) -> Analysis:
         raise AutocutError(media.path, "no video frame could be decoded")
     time_array = np.asarray(times, dtype=np.float64)
     found, transitions = shots.finish()
+    shot_list = shots_from_cuts(found, time_array, media.duration)
     return Analysis(
         media=media,
         times=time_array,
         cuts=tuple(found),
-        shots=shots_from_cuts(found, time_array, media.duration),
+        shots=shot_list,
         brightness=signals.brightness(),
         motion=signals.motion(),
         transitions=tuple(transitions),
+        face_boxes=faces.finish(shot_list, (media.width, media.height)),
     )

@@ -6,6 +6,7 @@ consumer of an :class:`Analysis` load without the decoding and vision libraries.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,11 +19,22 @@ ANALYSIS_WIDTH = 320
 """Width of analysis frames in pixels: enough for shot changes and frame statistics at a
 fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
 
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
+
+FACE_COLUMNS = ("frame", "track_id", "x", "y", "w", "h", "score")
+"""Columns of :attr:`Analysis.face_boxes`: one row per face per frame. ``x, y, w, h`` are in source
+display pixels (upright, ``media.width`` x ``media.height``); ``score`` is the detector's
+confidence in 0..1 (interpolated between detections). A ``track_id`` is one identity within
+one shot; ids never repeat across shots."""
 
 Progress = Callable[[int], None]
 """Called with the number of frames just processed."""
+
+
+def no_faces() -> np.ndarray:
+    """An empty face table."""
+    return np.zeros((0, len(FACE_COLUMNS)), np.float32)
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,8 @@ class Analysis:
     brightness: np.ndarray
     motion: np.ndarray
     transitions: tuple[Transition, ...] = ()
+    face_boxes: np.ndarray = dataclasses.field(default_factory=no_faces)
+    """Face boxes on every frame, rows as in :data:`FACE_COLUMNS`, sorted by frame."""
 
     @property
     def frame_count(self) -> int:
@@ -108,3 +122,50 @@ def shots_from_cuts(cuts: list[int], times: np.ndarray, duration: float) -> tupl
         end_time = float(times[end]) if end < count else duration
         shots.append(Shot(i, start, end, float(times[start]), end_time))
     return tuple(shots)
+
+
+@dataclass(frozen=True)
+class FaceTrack:
+    """One face through one shot: frames ``[start_frame, end_frame)``, mean box width (source
+    pixels), mean score, and the share of its shot's frames it is on screen."""
+
+    track_id: int
+    shot: int
+    start_frame: int
+    end_frame: int
+    mean_size: float
+    confidence: float
+    share: float
+
+
+def faces_in_frame(faces: np.ndarray, frame: int) -> np.ndarray:
+    """Rows of ``faces`` on ``frame`` (rows are sorted by frame, so this is a slice)."""
+    lo, hi = np.searchsorted(faces[:, 0], [frame, frame + 1], side="left")
+    return faces[lo:hi]
+
+
+def face_track(faces: np.ndarray, track_id: int) -> np.ndarray:
+    """Rows of one track, in frame order."""
+    return faces[faces[:, 1] == track_id]
+
+
+def face_tracks(faces: np.ndarray, shots: tuple[Shot, ...]) -> tuple[FaceTrack, ...]:
+    """A summary of every track in ``faces``, in order of track id."""
+    out = []
+    starts = np.asarray([s.start_frame for s in shots])
+    for track_id in np.unique(faces[:, 1]).astype(int):
+        rows = face_track(faces, track_id)
+        first, last = int(rows[0, 0]), int(rows[-1, 0])
+        shot = shots[int(np.searchsorted(starts, first, side="right")) - 1]
+        out.append(
+            FaceTrack(
+                track_id=track_id,
+                shot=shot.index,
+                start_frame=first,
+                end_frame=last + 1,
+                mean_size=float(rows[:, 4].mean()),
+                confidence=float(rows[:, 6].mean()),
+                share=len(rows) / max(1, shot.frame_count),
+            )
+        )
+    return tuple(out)

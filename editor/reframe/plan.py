@@ -40,7 +40,8 @@ class ShotFraming:
 class ReframePlan:
     """Per-frame layouts and boxes for a whole source, plus the output format.
 
-    ``boxes`` has shape (frames, panels, 4) as int32 ``[x, y, w, h]``; frames whose layout
+    ``boxes`` has shape (frames, panels, 4) as float ``[x, y, w, h]`` (positions may be
+    fractional: a slow pan moves by fractions of a pixel per frame); frames whose layout
     uses fewer panels repeat their last box in the unused rows (``panels[i]`` says how many
     count).
     """
@@ -64,7 +65,7 @@ class ReframePlan:
     def frame_boxes(self, frame: int) -> list[tuple[int, int, int, int]]:
         """The boxes that count for ``frame``."""
         count = int(self.panels[frame])
-        return [tuple(int(v) for v in box) for box in self.boxes[frame, :count]]
+        return [tuple(_number(v) for v in box) for box in self.boxes[frame, :count]]
 
     def to_dict(self) -> dict:
         return {
@@ -103,9 +104,9 @@ class ReframePlan:
     def from_dict(cls, data: dict) -> ReframePlan:
         frames = data["frames"]
         panels = np.array([len(f["boxes"]) for f in frames], dtype=np.int32)
-        boxes = np.zeros((len(frames), max(1, int(panels.max(initial=1))), 4), dtype=np.int32)
+        boxes = np.zeros((len(frames), max(1, int(panels.max(initial=1))), 4))
         for i, f in enumerate(frames):
-            rows = np.asarray(f["boxes"], dtype=np.int32).reshape(-1, 4)
+            rows = np.asarray(f["boxes"], dtype=float).reshape(-1, 4)
             boxes[i, : len(rows)] = rows
             boxes[i, len(rows) :] = rows[-1]
         source, output = data["source"], data["output"]
@@ -125,3 +126,9 @@ class ReframePlan:
             panels=panels,
             boxes=boxes,
         )
+
+
+def _number(value: float) -> int | float:
+    """A box value as written in the plan: whole numbers as int, others to 1/100 px."""
+    rounded = round(float(value), 2)
+    return int(rounded) if rounded.is_integer() else rounded

