@@ -71,6 +71,7 @@ def fake_analysis(
     fps: float = 30.0,
     faces: np.ndarray | None = None,
     size: tuple[int, int] = (1280, 720),
+    bands: np.ndarray | None = None,
 ) -> Analysis:
     """An Analysis made of plain numbers, for testing planners without media."""
     n = len(brightness)
@@ -89,4 +90,5 @@ def fake_analysis(
         brightness=np.asarray(brightness, np.float32),
         motion=np.asarray(motion, np.float32),
         face_boxes=no_faces() if faces is None else faces,
+        motion_bands=np.zeros((n, 16), np.float32) if bands is None else bands,
     )

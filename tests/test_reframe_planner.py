@@ -69,10 +69,29 @@ def test_two_faces_far_apart_get_a_split_with_the_left_face_on_top():
         assert w / h == pytest.approx(1080 / 960, rel=0.02)
 
 
-def test_no_face_shows_the_whole_picture():
+def test_no_face_and_no_movement_shows_the_whole_picture():
     plan = plan_reframe(analysis_with(np.zeros((0, 7), np.float32)))
     assert [s.mode for s in plan.shots] == ["fit"]
     assert plan.frame_boxes(10) == [(0, 0, 1280, 720)]
+
+
+def test_no_face_with_action_in_one_place_gets_a_still_window_on_it():
+    bands = np.full((180, 16), 0.2, np.float32)
+    bands[:, 11:14] = 12.0  # a ball bouncing in the right third
+    analysis = fake_analysis([100.0] * 180, [1.0] * 180, [], FPS, None, bands=bands)
+    plan = plan_reframe(analysis)
+    assert [s.mode for s in plan.shots] == ["stationary"]
+    assert "movement" in plan.shots[0].reason
+    x, _, w, _ = plan.frame_boxes(0)[0]
+    assert x <= 11 * 80 and x + w >= 14 * 80  # bands 11-13 of 80 px each
+
+
+def test_no_face_with_movement_everywhere_shows_the_whole_picture():
+    bands = np.full((180, 16), 6.0, np.float32)  # a camera pan moves the whole picture
+    analysis = fake_analysis([100.0] * 180, [1.0] * 180, [], FPS, None, bands=bands)
+    plan = plan_reframe(analysis)
+    assert [s.mode for s in plan.shots] == ["fit"]
+    assert "spread" in plan.shots[0].reason
 
 
 def test_each_shot_is_framed_on_its_own_and_never_pans_across_a_cut():

@@ -52,6 +52,7 @@ def analyze(
         shots=shot_list,
         brightness=signals.brightness(),
         motion=signals.motion(),
+        motion_bands=signals.motion_bands(),
         transitions=tuple(transitions),
         face_boxes=faces.finish(shot_list, (media.width, media.height)),
     )

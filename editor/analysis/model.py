@@ -19,7 +19,7 @@ ANALYSIS_WIDTH = 320
 """Width of analysis frames in pixels: enough for shot changes and frame statistics at a
 fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
 
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
 FACE_COLUMNS = ("frame", "track_id", "x", "y", "w", "h", "score")
@@ -50,6 +50,9 @@ class Analysis:
     transitions: tuple[Transition, ...] = ()
     face_boxes: np.ndarray = dataclasses.field(default_factory=no_faces)
     """Face boxes on every frame, rows as in :data:`FACE_COLUMNS`, sorted by frame."""
+    motion_bands: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 16)))
+    """(frames, 16) mean luma change per vertical band of the picture, left to right; empty
+    when not measured."""
 
     @property
     def frame_count(self) -> int:

@@ -14,8 +14,9 @@ the resulting :class:`~editor.reframe.plan.ReframePlan`. Decisions, shot by shot
   than a calm camera may move), the shot shows the whole picture instead (**fit**).
 - Two or three faces too far apart for one window: **split**, one stacked panel per face,
   left-most face on top, each face's eyes near the upper third of its panel.
-- No face worth framing: **fit**, the whole picture over a blurred copy of itself, rather than
-  a blind centre crop that may cut the action in half.
+- No face worth framing: a still window on the action when most of the movement happens in
+  one window-wide band (:attr:`Analysis.motion_bands`), else **fit**, the whole picture over a
+  blurred copy of itself, rather than a blind centre crop that may cut the action in half.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ class FramingRules:
     """A split panel is this many face heights tall (head and shoulders)."""
     eye_line: float = 0.4
     """In a split panel the face centre sits this far down from the panel's top."""
+    min_motion: float = 1.0
+    """Mean luma change per frame (0-255) below which a faceless shot counts as still."""
+    action_share: float = 0.6
+    """A faceless shot is framed on its action when one window-wide band holds this share of
+    the picture's movement; spread-out movement gets the whole picture."""
     min_held: float = 0.98
     """A followed face must stay inside the window on this share of frames; a face too fast
     for a calm camera gets the whole picture instead."""
@@ -117,10 +123,7 @@ def frame_shot(
     n = shot.frame_count
     tracks = important_tracks(shot_tracks(analysis.face_boxes, shot), rules)
     if not tracks:
-        framing = ShotFraming(
-            shot.start_frame, shot.end_frame, "fit", "no face on screen long enough to frame"
-        )
-        return framing, np.tile(np.array([[0.0, 0.0, src_w, src_h]]), (n, 1, 1))
+        return _frame_action(analysis, shot, win_w, win_h, rules)
     chosen = tracks[: rules.max_panels]
     left, right = _union(chosen, rules.margin)
     span = np.nanpercentile(right - left, 90) if np.isfinite(right - left).any() else 0.0
@@ -153,6 +156,32 @@ def frame_shot(
     shot_boxes[:, 0, 0] = np.clip(x, 0, src_w - win_w)
     shot_boxes[:, 0, 1:] = (y, win_w, win_h)
     return ShotFraming(shot.start_frame, shot.end_frame, mode, reason), shot_boxes
+
+
+def _frame_action(
+    analysis: Analysis, shot: Shot, win_w: int, win_h: int, rules: FramingRules
+) -> tuple[ShotFraming, np.ndarray]:
+    """A shot without faces: a still window on concentrated movement, else the whole picture."""
+    src_w, src_h = analysis.media.width, analysis.media.height
+    n = shot.frame_count
+    whole = np.tile(np.array([[0.0, 0.0, src_w, src_h]]), (n, 1, 1))
+    bands = analysis.motion_bands[shot.start_frame + 1 : shot.end_frame]
+    profile = bands.mean(axis=0) if len(bands) else np.zeros(1)
+    if profile.max() < rules.min_motion:
+        reason = "no face and no clear movement: whole picture"
+        return ShotFraming(shot.start_frame, shot.end_frame, "fit", reason), whole
+    width = max(1, round(win_w / src_w * profile.size))
+    sums = np.convolve(profile, np.ones(width), mode="valid")
+    best = int(np.argmax(sums))
+    share = float(sums[best] / profile.sum())
+    if share < rules.action_share:
+        reason = f"no face; movement spread across the picture ({share:.0%} in any window)"
+        return ShotFraming(shot.start_frame, shot.end_frame, "fit", reason), whole
+    centre = (best + width / 2) / profile.size * src_w
+    x = float(np.clip(round(centre - win_w / 2), 0, src_w - win_w))
+    reason = f"no face; {share:.0%} of the movement in one window-wide band: still window on it"
+    boxes = np.tile(np.array([[x, (src_h - win_h) // 2, win_w, win_h]]), (n, 1, 1))
+    return ShotFraming(shot.start_frame, shot.end_frame, "stationary", reason), boxes
 
 
 def shot_tracks(faces: np.ndarray, shot: Shot) -> list[Track]:
