@@ -125,7 +125,7 @@ def frame_shot(
     if not tracks:
         return _frame_action(analysis, shot, win_w, win_h, rules)
     chosen = tracks[: rules.max_panels]
-    left, right = _union(chosen, rules.margin)
+    left, right = _union(chosen, rules.margin, win_w)
     span = np.nanpercentile(right - left, 90) if np.isfinite(right - left).any() else 0.0
     if len(chosen) > 1 and span > win_w:
         chosen = sorted(chosen, key=lambda t: float(np.nanmedian(t.centre_x)))
@@ -220,11 +220,19 @@ def _held_share(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
     return float(np.mean((x[known] >= lo[known] - 0.5) & (x[known] <= hi[known] + 0.5)))
 
 
-def _union(tracks: list[Track], margin: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per-frame left and right edges of all ``tracks`` with margins (NaN where none shows)."""
-    lefts = np.vstack([t.left - margin * (t.right - t.left) for t in tracks])
-    rights = np.vstack([t.right + margin * (t.right - t.left) for t in tracks])
-    return np.fmin.reduce(lefts, axis=0), np.fmax.reduce(rights, axis=0)
+def _union(tracks: list[Track], margin: float, window_w: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame left and right edges of all ``tracks`` with margins (NaN where none shows).
+
+    A margin never makes a face that fits the window stop fitting: it shrinks to the room
+    the window leaves around the face.
+    """
+    lefts, rights = [], []
+    for t in tracks:
+        width = t.right - t.left
+        room = np.clip(margin * width, 0.0, np.maximum(0.0, (window_w - width) / 2))
+        lefts.append(t.left - room)
+        rights.append(t.right + room)
+    return np.fmin.reduce(np.vstack(lefts), axis=0), np.fmax.reduce(np.vstack(rights), axis=0)
 
 
 def _panel_boxes(
