@@ -118,3 +118,21 @@ def test_plan_json_round_trips():
     data = plan.to_dict()
     assert data["version"] == 1 and len(data["frames"]) == 180
     assert data["frames"][0]["layout"] == "split" and len(data["frames"][0]["boxes"]) == 2
+
+
+def test_a_dissolve_starts_a_new_framing_at_its_middle():
+    from editor.analysis.model import Transition
+
+    n = 180
+    face = still_face(n, 100)
+    face[90:] = np.nan  # the face shot dissolves into an empty landscape at frames 80-99
+    analysis = analysis_with(faces_table((0, face)), n)
+    analysis = type(analysis)(
+        **{
+            **analysis.__dict__,
+            "transitions": (Transition("dissolve", 80, 99, 80 / FPS, 100 / FPS),),
+        }
+    )
+    plan = plan_reframe(analysis)
+    assert [(s.start_frame, s.end_frame) for s in plan.shots] == [(0, 90), (90, 180)]
+    assert [s.mode for s in plan.shots] == ["stationary", "fit"]

@@ -9,9 +9,10 @@ the resulting :class:`~editor.reframe.plan.ReframePlan`. Decisions, shot by shot
 - One face, or faces that fit one window together: **crop**. The window must hold the faces
   with a margin; if one fixed position does, the camera is **stationary** (the most common
   and calmest framing), otherwise it **tracks** along an L1-smooth path
-  (:mod:`editor.reframe.path`). A path starts afresh in every shot, so it never pans across a
-  cut. If even that path would lose the face on more than 2 % of frames (a subject faster
-  than a calm camera may move), the shot shows the whole picture instead (**fit**).
+  (:mod:`editor.reframe.path`). A path starts afresh in every shot (and at the middle of a
+  dissolve, where the picture changes without a cut), so it never pans across a cut. If even
+  that path would lose the face on more than 2 % of frames (a subject faster than a calm
+  camera may move), the shot shows the whole picture instead (**fit**).
 - Two or three faces too far apart for one window: **split**, one stacked panel per face,
   left-most face on top, each face's eyes near the upper third of its panel.
 - No face worth framing: a still window on the action when most of the movement happens in
@@ -21,6 +22,7 @@ the resulting :class:`~editor.reframe.plan.ReframePlan`. Decisions, shot by shot
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +92,7 @@ def plan_reframe(
     panels = np.ones(count, dtype=np.int32)
     boxes = np.zeros((count, rules.max_panels, 4))
     framings = []
-    for shot in analysis.shots:
+    for shot in framing_units(analysis):
         framing, shot_boxes = frame_shot(analysis, shot, (width, height), rules)
         framings.append(framing)
         span = slice(shot.start_frame, shot.end_frame)
@@ -112,6 +114,23 @@ def plan_reframe(
         panels=panels,
         boxes=boxes,
     )
+
+
+def framing_units(analysis: Analysis) -> list[Shot]:
+    """The stretches framed one at a time: shots, further split at the middle of each
+    dissolve, where one picture gives way to another without a cut."""
+    units = []
+    for shot in analysis.shots:
+        bounds = [shot.start_frame]
+        for t in analysis.transitions:
+            middle = (t.start_frame + t.end_frame + 1) // 2
+            if t.kind == "dissolve" and bounds[-1] < middle < shot.end_frame:
+                bounds.append(middle)
+        bounds.append(shot.end_frame)
+        for start, end in itertools.pairwise(bounds):
+            end_time = float(analysis.times[end]) if end < analysis.frame_count else shot.end
+            units.append(Shot(len(units), start, end, float(analysis.times[start]), end_time))
+    return units
 
 
 def frame_shot(
