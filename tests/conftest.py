@@ -72,6 +72,7 @@ def fake_analysis(
     faces: np.ndarray | None = None,
     size: tuple[int, int] = (1280, 720),
     bands: np.ndarray | None = None,
+    audio_level: np.ndarray | None = None,
 ) -> Analysis:
     """An Analysis made of plain numbers, for testing planners without media."""
     n = len(brightness)
@@ -91,4 +92,5 @@ def fake_analysis(
         motion=np.asarray(motion, np.float32),
         face_boxes=no_faces() if faces is None else faces,
         motion_bands=np.zeros((n, 16), np.float32) if bands is None else bands,
+        audio_level=np.full(n, -100.0, np.float32) if audio_level is None else audio_level,
     )

@@ -124,7 +124,7 @@ def test_face_rows_scale_to_source_pixels_and_helpers_read_them():
     (summary,) = face_tracks(table, _shots((0, 10)))
     assert (summary.start_frame, summary.end_frame, summary.share) == (0, 10, 1.0)
     assert summary.mean_size == 80
-    assert no_faces().shape == (0, 7)
+    assert no_faces().shape == (0, len(FACE_COLUMNS))
 
 
 def test_sampling_decisions():
@@ -138,7 +138,7 @@ def test_sampling_decisions():
 
 def test_analysis_without_faces_still_constructs():
     field = Analysis.__dataclass_fields__["face_boxes"]
-    assert field.default_factory().shape == (0, 7)
+    assert field.default_factory().shape == (0, len(FACE_COLUMNS))
 
 
 def test_detector_choice(monkeypatch):
@@ -219,7 +219,7 @@ def test_sample_footage_faces_against_ground_truth(clip, backend):
 def test_track_ids_never_span_a_cut(clip, backend):
     analysis = _analysed(clip, _backend(backend))
     table = analysis.face_boxes
-    assert table.dtype == np.float32 and table.shape[1] == 7
+    assert table.dtype == np.float32 and table.shape[1] == len(FACE_COLUMNS)
     assert np.all(np.diff(table[:, 0]) >= 0)
     starts = np.asarray([s.start_frame for s in analysis.shots])
     for track_id in np.unique(table[:, 1]):

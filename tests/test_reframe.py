@@ -89,3 +89,21 @@ def test_the_camera_moves_like_an_operator_within_shots(reframed):
         assert metrics.min_reversal_s >= 1.0, metrics
         if shot["mode"] == "stationary":
             assert metrics.static_share == 1.0
+
+
+def test_faces_stay_above_the_caption_zone(reframed):
+    clip, _, plan = reframed
+    reasons = {(s["start_frame"], s["end_frame"]): s["reason"] for s in plan["shots"]}
+    checked = 0
+    for shot_range, reason in reasons.items():
+        if "caption zone (no zoom" in reason:
+            continue  # the plan says it could not
+        for frame in plan["frames"][slice(*shot_range)]:
+            truth = clip["faces"][frame["frame"]]
+            if frame["layout"] != "crop" or len(truth) != 1:
+                continue
+            _x, y, _w, h = frame["boxes"][0]
+            fy, fh = truth[0][1], truth[0][3]
+            checked += 1
+            assert fy + fh <= y + 0.8 * h + 1, (frame, truth, reason)
+    assert checked or clip["file"] != "clip_a.mp4"  # clip_a has single-face crop shots

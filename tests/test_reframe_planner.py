@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from editor.analysis.model import FACE_COLUMNS
+from editor.reframe.composition import place_vertically
 from editor.reframe.motion_metrics import measure_path
 from editor.reframe.planner import plan_reframe
 from tests.conftest import fake_analysis
@@ -12,24 +14,33 @@ from tests.conftest import fake_analysis
 FPS = 30.0
 
 
-def faces_table(*tracks: tuple[int, np.ndarray]) -> np.ndarray:
-    """Rows [frame, track, x, y, w, h, score] from (track id, per-frame (x, y, w, h)) pairs;
-    a NaN row means the face is absent on that frame."""
+def faces_table(*tracks: tuple[int, np.ndarray], mouths: dict[int, float] | None = None):
+    """Rows [frame, track, x, y, w, h, score, mouth] from (track id, per-frame (x, y, w, h))
+    pairs; a NaN row means the face is absent on that frame. ``mouths`` gives a track's mouth
+    movement (0 otherwise)."""
     rows = []
     for track_id, boxes in tracks:
+        mouth = (mouths or {}).get(track_id, 0.0)
         for frame, box in enumerate(boxes):
             if not np.isnan(box).any():
-                rows.append([frame, track_id, *box, 0.9])
+                rows.append([frame, track_id, *box, 0.9, mouth])
     rows.sort(key=lambda r: (r[0], r[1]))
-    return np.asarray(rows, np.float32).reshape(-1, 7)
+    return np.asarray(rows, np.float32).reshape(-1, len(FACE_COLUMNS))
 
 
 def still_face(n: int, x: float, y: float = 200, size: float = 150) -> np.ndarray:
     return np.tile([x, y, size, size], (n, 1)).astype(float)
 
 
-def analysis_with(faces: np.ndarray, n: int = 180, cuts: list[int] | None = None):
-    return fake_analysis([100.0] * n, [1.0] * n, cuts or [], FPS, faces)
+def analysis_with(
+    faces: np.ndarray,
+    n: int = 180,
+    cuts: list[int] | None = None,
+    level_db: float = -100.0,
+    size: tuple[int, int] = (1280, 720),
+):
+    level = np.full(n, level_db, np.float32)
+    return fake_analysis([100.0] * n, [1.0] * n, cuts or [], FPS, faces, size, audio_level=level)
 
 
 def test_a_still_face_gets_a_stationary_window_around_it():
@@ -70,7 +81,7 @@ def test_two_faces_far_apart_get_a_split_with_the_left_face_on_top():
 
 
 def test_no_face_and_no_movement_shows_the_whole_picture():
-    plan = plan_reframe(analysis_with(np.zeros((0, 7), np.float32)))
+    plan = plan_reframe(analysis_with(np.zeros((0, len(FACE_COLUMNS)), np.float32)))
     assert [s.mode for s in plan.shots] == ["fit"]
     assert plan.frame_boxes(10) == [(0, 0, 1280, 720)]
 
@@ -136,3 +147,71 @@ def test_a_dissolve_starts_a_new_framing_at_its_middle():
     plan = plan_reframe(analysis)
     assert [(s.start_frame, s.end_frame) for s in plan.shots] == [(0, 90), (90, 180)]
     assert [s.mode for s in plan.shots] == ["stationary", "fit"]
+
+
+def _three_faces(mouths: dict[int, float]) -> np.ndarray:
+    """Two large faces at the sides and a small one between them (a fifth of their area)."""
+    return faces_table(
+        (0, still_face(180, 40, size=200)),
+        (1, still_face(180, 600, y=250, size=90)),
+        (2, still_face(180, 1040, size=200)),
+        mouths=mouths,
+    )
+
+
+def test_the_speaking_face_is_framed_first_even_when_small():
+    plan = plan_reframe(analysis_with(_three_faces({1: 2.0, 0: 0.1}), level_db=-20))
+    (shot,) = plan.shots
+    assert shot.speaker == 1 and 1 in shot.faces  # panels go left to right
+    boxes = plan.frame_boxes(90)
+    assert any(x <= 600 and x + w >= 690 for x, _y, w, _h in boxes)
+
+
+def test_without_a_clear_speaker_the_largest_faces_are_framed():
+    for mouths, level in (({1: 2.0}, -100.0), ({1: 2.0, 0: 1.5}, -20.0), ({}, -20.0)):
+        plan = plan_reframe(analysis_with(_three_faces(mouths), level_db=level))
+        (shot,) = plan.shots
+        assert shot.speaker is None
+        assert sorted(shot.faces) == [0, 2]
+
+
+def test_a_face_low_in_the_picture_is_lifted_above_the_caption_zone_by_zooming_in():
+    plan = plan_reframe(analysis_with(faces_table((0, still_face(180, 600, y=440, size=160)))))
+    (shot,) = plan.shots
+    x, y, w, h = plan.frame_boxes(0)[0]
+    assert h < 720 and "zoomed in" in shot.reason
+    assert w / h == pytest.approx(9 / 16, rel=0.01)
+    assert y <= 440 and y + 0.8 * h >= 440 + 160  # face inside, above the bottom fifth
+    assert x <= 600 and x + w >= 760
+    assert 720 / h <= 1.5 + 1e-6
+
+
+def test_a_face_high_in_the_picture_keeps_the_full_height_window():
+    plan = plan_reframe(analysis_with(faces_table((0, still_face(180, 600, y=150, size=160)))))
+    assert plan.frame_boxes(0)[0][3] == 720 and "zoom" not in plan.shots[0].reason
+
+
+def test_a_portrait_source_puts_the_eyes_on_the_upper_third():
+    faces = faces_table((0, still_face(180, 400, y=700, size=200)))
+    plan = plan_reframe(analysis_with(faces, size=(1080, 1920)), width=1080, height=1350)
+    _x, y, w, h = plan.frame_boxes(0)[0]
+    assert (w, h) == (1080, 1350)
+    eye = 700 + 0.4 * 200
+    assert (eye - y) / h == pytest.approx(1 / 3, abs=0.01)
+
+
+def test_vertical_placement_rules_on_numbers():
+    src, size = (1920, 1080), (1080, 1920)
+    high = place_vertically(200, 500, 320, 300, src, size)
+    assert (high.w, high.h, high.y, high.zoom, high.clear) == (608, 1080, 0, 1.0, True)
+    low = place_vertically(650, 900, 750, 300, src, size)
+    assert low.clear and 1 < low.zoom <= 1.5
+    assert low.y <= 650 and low.y + 0.8 * low.h >= 900 and low.y + low.h <= 1080
+    hopeless = place_vertically(100, 1075, 500, 300, src, size)  # fills the frame
+    assert (hopeless.h, hopeless.zoom, hopeless.clear) == (1080, 1.0, False)
+    too_wide = place_vertically(650, 900, 750, 600, src, size)  # two faces need the width
+    assert (too_wide.h, too_wide.clear) == (1080, False)
+    portrait = place_vertically(700, 900, 780, 200, (1080, 1920), (1080, 1350))
+    assert portrait.h == 1350 and abs((780 - portrait.y) / portrait.h - 1 / 3) < 1e-6
+    near_top = place_vertically(100, 300, 180, 200, (1080, 1920), (1080, 1350))
+    assert near_top.y == 0  # the window cannot rise above the picture

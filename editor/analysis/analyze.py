@@ -6,14 +6,15 @@ numbers collected here and never touches pixels again.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from editor.analysis.faces import FaceSampler, make_detector, sample_interval
 from editor.analysis.model import Analysis, Progress, shots_from_cuts
 from editor.analysis.scenes import ShotDetector
-from editor.analysis.signals import FrameSignals
+from editor.analysis.signals import AudioLevels, FrameSignals
 from editor.errors import AutocutError
-from editor.media.decode import analysis_frames
+from editor.media.decode import AUDIO_RATE, analysis_frames
 from editor.media.probe import Media
 
 
@@ -26,13 +27,15 @@ def analyze(
     """
     shots = ShotDetector()
     signals = FrameSignals()
+    sound = AudioLevels(AUDIO_RATE)
     faces = FaceSampler(make_detector(face_detector), sample_interval(media.fps))
     times: list[float] = []
     pending = 0
-    for frame in analysis_frames(media):
+    for frame in analysis_frames(media, audio=sound.add):
         shots.add(frame.image, frame.time)
-        signals.add(frame.image)
-        faces.add(frame.index, frame.image)
+        grey = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+        signals.add(frame.image, grey)
+        faces.add(frame.index, frame.image, grey)
         times.append(frame.time)
         pending += 1
         if progress is not None and pending == 25:
@@ -53,6 +56,7 @@ def analyze(
         brightness=signals.brightness(),
         motion=signals.motion(),
         motion_bands=signals.motion_bands(),
+        audio_level=sound.levels(time_array, media.duration),
         transitions=tuple(transitions),
         face_boxes=faces.finish(shot_list, (media.width, media.height)),
     )

@@ -17,6 +17,12 @@ What is decided here:
   frame before it and the first after it are detected, so each shot has samples at its very
   ends. Only the previous frame is kept for that: memory does not grow with the file.
   Nearly flat frames (black, a colour field) are not given to the detector.
+- **Mouths.** On every frame, each face of the latest sample is checked for change of shape
+  in its mouth region (the lower middle of the box) beyond that of its eye region, each
+  matched at its best small shift so that head and camera motion do not count; the mean
+  until the next sample is stored with the detection. Talking moves the mouth and little
+  else, so together with the sound level this tells who speaks
+  (:mod:`editor.reframe.planner`). Two small template matches a face a frame.
 - **Tracks.** Once the shots are known, :func:`editor.analysis.tracks.link_shot` links the
   samples of each shot into identities with a box on every frame.
 """
@@ -59,6 +65,17 @@ MIN_SCORE = {"yuface": 0.6, "mtcnn": 0.9}
 MIN_FACE_PIXELS = 20
 """Smallest face (px on the analysis frame) the portable detector looks for: its cost grows
 fast with every smaller size in its image pyramid."""
+
+MOUTH_REGION = (0.25, 0.62, 0.75, 0.92)
+"""Mouth region as shares of a face box (left, top, right, bottom): a detector's box runs from
+the brow to the chin, so its lower middle holds the mouth and jaw."""
+EYE_REGION = (0.2, 0.2, 0.8, 0.5)
+"""Eye region (same convention), the reference that moves with the head but not with speech."""
+
+SHIFT_PIXELS = 3
+"""Largest shift (analysis pixels, each way) at which a face region is matched between frames."""
+EYE_WEIGHT = 1.5
+"""How much of the eye region's change is taken off the mouth region's."""
 
 Detector = Callable[[np.ndarray], np.ndarray]
 """A BGR uint8 image in, ``(N, 5)`` float32 rows ``x, y, w, h, score`` out."""
@@ -173,17 +190,27 @@ class FaceSampler:
         self._previous_thumb: np.ndarray | None = None
         self._previous_step = 0.0
         self._size: tuple[int, int] | None = None
+        self._previous_grey: np.ndarray | None = None
+        self._mouth_sum = np.zeros(0)
+        self._mouth_frames = 0
 
-    def add(self, index: int, image: np.ndarray) -> None:
-        """Take frame ``index`` (BGR, analysis size)."""
+    def add(self, index: int, image: np.ndarray, grey: np.ndarray | None = None) -> None:
+        """Take frame ``index`` (BGR, analysis size; ``grey`` is its luma if already made)."""
         self._size = (image.shape[1], image.shape[0])
-        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        if grey is None:
+            grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         thumb = cv2.resize(grey, (16, 9), interpolation=cv2.INTER_AREA).astype(np.float32)
         step = 0.0
         if self._previous_thumb is not None:
             step = float(np.abs(thumb - self._previous_thumb).mean())
         new_picture = self._previous is not None and is_new_picture(step, self._previous_step)
         self._previous_thumb, self._previous_step = thumb, step
+        if self._samples and self._previous_grey is not None and not new_picture:
+            boxes = self._samples[-1].boxes
+            if len(boxes):
+                self._mouth_sum += mouth_activity(self._previous_grey, grey, boxes)
+                self._mouth_frames += 1
+        self._previous_grey = grey
         if new_picture:
             before, image_before = self._previous
             if not self._samples or self._samples[-1].frame != before:
@@ -197,11 +224,16 @@ class FaceSampler:
     def _sample(self, index: int, image: np.ndarray, grey: np.ndarray | None = None) -> None:
         if grey is None:
             grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        if self._samples and len(self._samples[-1].boxes):
+            self._samples[-1].boxes[:, 5] = self._mouth_sum / max(1, self._mouth_frames)
         if float(grey.std()) < FLAT_STD:
             boxes = np.zeros((0, 5), np.float32)
         else:
             boxes = self._detect(image)
+        boxes = np.column_stack([boxes, np.zeros(len(boxes), np.float32)])
         self._samples.append(Sample(index, boxes))
+        self._mouth_sum = np.zeros(len(boxes))
+        self._mouth_frames = 0
 
     def finish(self, shots: Sequence[Shot], display_size: tuple[int, int]) -> np.ndarray:
         """Face rows (see :data:`editor.analysis.model.FACE_COLUMNS`) of every frame, boxes
@@ -210,9 +242,47 @@ class FaceSampler:
             return face_rows([], (1.0, 1.0))
         if self._samples[-1].frame != self._previous[0]:
             self._sample(*self._previous)  # the last frame closes the last shot
+        if len(self._samples[-1].boxes):
+            self._samples[-1].boxes[:, 5] = self._mouth_sum / max(1, self._mouth_frames)
         self._previous = None
         scale = (display_size[0] / self._size[0], display_size[1] / self._size[1])
         return face_rows(tracks_by_shot(self._samples, shots), scale)
+
+
+def mouth_activity(before: np.ndarray, after: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Per face box (rows ``x, y, w, h, ...``), how much its mouth region changed from grey
+    frame ``before`` to ``after`` beyond what its eye region did (RMS change in luma levels,
+    never negative).
+
+    Each region is compared at the small shift that matches it best, so a face that moves or
+    drifts from its sampled box (head turns, camera moves) is not mistaken for talking: what
+    remains is change of shape. The eye region's remaining change, times
+    :data:`EYE_WEIGHT`, is taken off (blinks, light, compression noise).
+    """
+    out = np.zeros(len(boxes))
+    for i, box in enumerate(boxes):
+        mouth = _region_change(before, after, box, MOUTH_REGION)
+        eyes = _region_change(before, after, box, EYE_REGION)
+        out[i] = max(0.0, mouth - EYE_WEIGHT * eyes)
+    return out
+
+
+def _region_change(
+    before: np.ndarray, after: np.ndarray, box: np.ndarray, region: tuple[float, ...]
+) -> float:
+    """RMS change of ``region`` (shares of ``box``) from ``before`` to ``after`` at the best
+    shift of up to :data:`SHIFT_PIXELS` either way; 0 where the region is off the picture."""
+    x, y, w, h = (float(v) for v in box[:4])
+    height, width = before.shape[:2]
+    s = SHIFT_PIXELS
+    x0, x1 = (min(max(round(x + w * f), s), width - s) for f in (region[0], region[2]))
+    y0, y1 = (min(max(round(y + h * f), s), height - s) for f in (region[1], region[3]))
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    patch = before[y0:y1, x0:x1].astype(np.float32)
+    search = after[y0 - s : y1 + s, x0 - s : x1 + s].astype(np.float32)
+    best = float(cv2.matchTemplate(search, patch, cv2.TM_SQDIFF).min())
+    return float(np.sqrt(max(0.0, best) / patch.size))
 
 
 def sample_interval(fps: float, seconds: float = SAMPLE_SECONDS) -> int:
@@ -246,6 +316,7 @@ def face_rows(tracks: Sequence[Track], scale: tuple[float, float]) -> np.ndarray
                 t.boxes[:, 2] * sx,
                 t.boxes[:, 3] * sy,
                 t.boxes[:, 4],
+                t.boxes[:, 5] if t.boxes.shape[1] > 5 else np.zeros(len(t.frames)),
             ]
         )
         for t in tracks

@@ -19,14 +19,16 @@ ANALYSIS_WIDTH = 320
 """Width of analysis frames in pixels: enough for shot changes and frame statistics at a
 fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
 
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
-FACE_COLUMNS = ("frame", "track_id", "x", "y", "w", "h", "score")
+FACE_COLUMNS = ("frame", "track_id", "x", "y", "w", "h", "score", "mouth")
 """Columns of :attr:`Analysis.face_boxes`: one row per face per frame. ``x, y, w, h`` are in source
 display pixels (upright, ``media.width`` x ``media.height``); ``score`` is the detector's
-confidence in 0..1 (interpolated between detections). A ``track_id`` is one identity within
-one shot; ids never repeat across shots."""
+confidence in 0..1 (interpolated between detections); ``mouth`` is how much the mouth
+region changes shape beyond the eye region (RMS luma change per frame, see
+:mod:`editor.analysis.faces`), the cheap half of an active-speaker cue. A ``track_id`` is
+one identity within one shot; ids never repeat across shots."""
 
 Progress = Callable[[int], None]
 """Called with the number of frames just processed."""
@@ -52,6 +54,9 @@ class Analysis:
     """Face boxes on every frame, rows as in :data:`FACE_COLUMNS`, sorted by frame."""
     motion_bands: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 16)))
     """(frames, 16) mean luma change per vertical band of the picture, left to right; empty
+    when not measured."""
+    audio_level: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.float32))
+    """Sound level (RMS, dBFS) during each frame; -100 where silent or without audio; empty
     when not measured."""
 
     @property

@@ -26,8 +26,10 @@ class FrameSignals:
         self._bands: list[np.ndarray] = []
         self._previous: np.ndarray | None = None
 
-    def add(self, image: np.ndarray) -> None:
-        luma = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    def add(self, image: np.ndarray, luma: np.ndarray | None = None) -> None:
+        """Take the next frame (BGR; ``luma`` is its grey version if already made)."""
+        if luma is None:
+            luma = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         self._brightness.append(float(luma.mean()))
         if self._previous is None:
             self._motion.append(0.0)
@@ -49,3 +51,54 @@ class FrameSignals:
     def motion_bands(self) -> np.ndarray:
         """(frames, MOTION_BANDS) mean luma change per vertical band, left to right."""
         return np.asarray(self._bands, dtype=np.float32).reshape(-1, MOTION_BANDS)
+
+
+SILENCE_DB = -100.0
+"""Level reported where there is no sound at all (or no audio track)."""
+LEVEL_BIN_SECONDS = 0.01
+"""Sound is summed in bins this long as it is decoded: memory grows by 100 numbers a second
+whatever the sample rate, and any frame rate maps onto the bins."""
+
+
+class AudioLevels:
+    """Consumes decoded sound and reports its level (RMS, dBFS) during every video frame."""
+
+    def __init__(self, rate: int) -> None:
+        self._rate = rate
+        self._energy = np.zeros(0, np.float64)
+        self._count = np.zeros(0, np.int64)
+
+    def add(self, samples: np.ndarray, start: float) -> None:
+        """Take mono ``samples`` (float, full scale 1.0) whose first one plays at ``start`` s."""
+        if samples.size == 0:
+            return
+        times = start + np.arange(samples.size) / self._rate
+        keep = times >= 0
+        bins = (times[keep] / LEVEL_BIN_SECONDS).astype(np.int64)
+        if bins.size == 0:
+            return
+        size = int(bins[-1]) + 1
+        if size > self._energy.size:
+            grow = max(size, 2 * self._energy.size)
+            self._energy = np.pad(self._energy, (0, grow - self._energy.size))
+            self._count = np.pad(self._count, (0, grow - self._count.size))
+        squared = samples[keep].astype(np.float64) ** 2
+        self._energy[:size] += np.bincount(bins, weights=squared, minlength=size)
+        self._count[:size] += np.bincount(bins, minlength=size)
+
+    def levels(self, times: np.ndarray, duration: float) -> np.ndarray:
+        """Level in dBFS during each frame ``[times[i], times[i + 1])`` (the last frame ends at
+        ``duration``); :data:`SILENCE_DB` where nothing was heard."""
+        ends = np.append(times[1:], max(duration, float(times[-1]) if times.size else 0.0))
+        first = np.floor(times / LEVEL_BIN_SECONDS).astype(np.int64)
+        last = np.maximum(first + 1, np.ceil(ends / LEVEL_BIN_SECONDS).astype(np.int64))
+        energy = np.concatenate([[0.0], np.cumsum(self._energy)])
+        count = np.concatenate([[0], np.cumsum(self._count)])
+        first = np.clip(first, 0, self._energy.size)
+        last = np.clip(last, 0, self._energy.size)
+        heard = count[last] - count[first]
+        power = (energy[last] - energy[first]) / np.maximum(heard, 1)
+        with np.errstate(divide="ignore"):
+            level = 10 * np.log10(power)
+        level[(heard == 0) | ~np.isfinite(level)] = SILENCE_DB
+        return np.maximum(level, SILENCE_DB).astype(np.float32)

@@ -42,7 +42,8 @@ MAX_SIZE_RATIO = 1.6
 
 @dataclass(frozen=True)
 class Sample:
-    """Detections on one frame: ``boxes`` is an (N, 5) array of ``x, y, w, h, score``."""
+    """Detections on one frame: ``boxes`` is an (N, 5+) array of ``x, y, w, h, score`` and
+    any further per-face measurements (carried along and interpolated like the box)."""
 
     frame: int
     boxes: np.ndarray
@@ -52,8 +53,8 @@ class Sample:
 class Track:
     """One face through part of a shot: its detections and its box on every frame.
 
-    ``frames`` are consecutive frame indices and ``boxes`` the (n, 5) rows ``x, y, w, h,
-    score`` on them (interpolated between detections); ``hits`` are the detected frames.
+    ``frames`` are consecutive frame indices and ``boxes`` the (n, 5+) rows ``x, y, w, h,
+    score, ...`` on them (interpolated between detections); ``hits`` are the detected frames.
     """
 
     track_id: int
@@ -182,7 +183,7 @@ def _fill(track: _Open, track_id: int, samples: list[int], start: int, end: int)
     frames = np.arange(begin, stop)
     hits = np.asarray(track.frames)
     rows = np.stack(track.rows)
-    boxes = np.column_stack([np.interp(frames, hits, rows[:, c]) for c in range(5)])
+    boxes = np.column_stack([np.interp(frames, hits, rows[:, c]) for c in range(rows.shape[1])])
     for i in np.flatnonzero(frames < hits[0]):
         boxes[i] = _extrapolate(track.frames[:2], track.rows[:2], int(frames[i]))
     for i in np.flatnonzero(frames > hits[-1]):
@@ -191,13 +192,14 @@ def _fill(track: _Open, track_id: int, samples: list[int], start: int, end: int)
 
 
 def _extrapolate(frames: Sequence[int], rows: Sequence[np.ndarray], frame: int) -> np.ndarray:
-    """Row (x, y, w, h, score) at ``frame`` from the nearest two detections' velocity; with one
-    detection, that detection. Sizes never shrink below a pixel."""
+    """Row (x, y, w, h, score, ...) at ``frame`` from the nearest two detections' velocity; with
+    one detection, that detection. Sizes never shrink below a pixel; the score and further
+    measurements are the nearest detection's."""
     if len(frames) < 2:
         return rows[0].copy()
     near, other = (0, 1) if frame < frames[0] else (-1, -2)
     step = (rows[near] - rows[other]) / (frames[near] - frames[other])
     row = rows[near] + step * (frame - frames[near])
     row[2:4] = np.maximum(row[2:4], 1.0)
-    row[4] = rows[near][4]
+    row[4:] = rows[near][4:]
     return row

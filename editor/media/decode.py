@@ -9,7 +9,10 @@ input needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import av
@@ -42,8 +45,80 @@ def analysis_size(media: Media, width: int = ANALYSIS_WIDTH) -> tuple[int, int]:
     return width, height
 
 
-def analysis_frames(media: Media, width: int = ANALYSIS_WIDTH) -> Iterator[Frame]:
-    """Decode ``media`` once, yielding small upright BGR frames in presentation order."""
+AUDIO_RATE = 16000
+"""Sample rate (Hz, mono) at which analysis hears a file: plenty for loudness and speech."""
+
+AudioSink = Callable[[np.ndarray, float], None]
+"""Takes mono float32 samples at :data:`AUDIO_RATE` and the time of the first one, in seconds
+from the first video frame (negative for sound before the first picture)."""
+
+
+PREFETCH_FRAMES = 16
+"""Analysis frames decoded ahead of their consumer (a few hundred KB at analysis size)."""
+
+
+def analysis_frames(
+    media: Media, width: int = ANALYSIS_WIDTH, audio: AudioSink | None = None
+) -> Iterator[Frame]:
+    """Decode ``media`` once, yielding small upright BGR frames in presentation order.
+
+    With ``audio``, the first audio stream is decoded in the same pass (packets are read
+    once, in file order) and handed to ``audio`` as it comes (from the decoding thread).
+
+    Decoding and shrinking run in a thread of their own, :data:`PREFETCH_FRAMES` ahead of
+    the consumer: both spend their time in C code that lets other threads run, so the
+    signals computed on each frame overlap with decoding the next ones instead of waiting.
+    """
+    return prefetch(_decode_frames(media, width, audio), PREFETCH_FRAMES)
+
+
+def prefetch(items: Iterator, depth: int) -> Iterator:
+    """Yield what ``items`` yields, producing it in a background thread up to ``depth``
+    items ahead. An exception in the producer is raised in the consumer; a consumer that
+    stops early stops the producer."""
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put((done, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            slots.put((done, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="autocut-decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error = slots.get()
+            if item is done:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                slots.get_nowait()
+            worker.join(timeout=0.05)
+
+
+def _decode_frames(media: Media, width: int, audio: AudioSink | None) -> Iterator[Frame]:
+    """The frames of :func:`analysis_frames`, decoded in the calling thread."""
     out_w, out_h = analysis_size(media, width)
     upright = media.rotation in (90, -90)
     # The scaler works on coded (stored) pictures; rotate after scaling, which is cheap.
@@ -54,21 +129,66 @@ def analysis_frames(media: Media, width: int = ANALYSIS_WIDTH) -> Iterator[Frame
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             stream.codec_context.options = ANALYSIS_DECODER_OPTIONS
+            sound = container.streams.audio[0] if audio and container.streams.audio else None
+            hear = _AudioReader(audio, media.start_time) if audio and sound else None
             time_base = stream.time_base
             first_pts = None
-            for index, frame in enumerate(container.decode(stream)):
-                pts = frame.pts if frame.pts is not None else frame.dts
-                if first_pts is None:
-                    first_pts = pts or 0
-                time = (
-                    float((pts - first_pts) * time_base) if pts is not None else index / media.fps
-                )
-                image = small_bgr(frame, scale_w, scale_h)
-                if turns:
-                    image = np.ascontiguousarray(np.rot90(image, turns))
-                yield Frame(index=index, time=time, image=image)
+            index = 0
+            for packet in container.demux(*[s for s in (stream, sound) if s is not None]):
+                if packet.stream is not stream:
+                    if hear is not None:
+                        hear.feed(packet)
+                    continue
+                for frame in packet.decode():
+                    pts = frame.pts if frame.pts is not None else frame.dts
+                    if first_pts is None:
+                        first_pts = pts or 0
+                    time = (
+                        float((pts - first_pts) * time_base)
+                        if pts is not None
+                        else index / media.fps
+                    )
+                    image = small_bgr(frame, scale_w, scale_h)
+                    if turns:
+                        image = np.ascontiguousarray(np.rot90(image, turns))
+                    yield Frame(index=index, time=time, image=image)
+                    index += 1
     except av.FFmpegError as exc:
         raise AutocutError(media.path, f"decoding failed ({exc})") from None
+
+
+class _AudioReader:
+    """Decodes audio packets to mono float samples at :data:`AUDIO_RATE` for a sink.
+
+    A broken audio packet costs its own samples, never the video analysis: sound is one
+    signal among many.
+    """
+
+    def __init__(self, sink: AudioSink, start_time: float) -> None:
+        self._sink = sink
+        self._start = start_time
+        self._resampler = av.AudioResampler(format="flt", layout="mono", rate=AUDIO_RATE)
+        self._next: float | None = None
+
+    def feed(self, packet: av.Packet) -> None:
+        try:
+            frames = packet.decode()
+            for frame in frames:
+                if frame.time is not None and self._next is None:
+                    self._next = float(frame.time) - self._start
+                for out in self._resampler.resample(frame):
+                    self._emit(out)
+            if packet.size == 0:  # end of stream: what the resampler still holds
+                for out in self._resampler.resample(None):
+                    self._emit(out)
+        except av.FFmpegError:
+            return
+
+    def _emit(self, frame: av.AudioFrame) -> None:
+        samples = frame.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+        start = self._next if self._next is not None else 0.0
+        self._sink(samples, start)
+        self._next = start + len(samples) / AUDIO_RATE
 
 
 def small_bgr(frame: av.VideoFrame, width: int, height: int) -> np.ndarray:

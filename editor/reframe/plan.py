@@ -30,6 +30,11 @@ class ShotFraming:
     end_frame: int
     mode: str
     reason: str
+    faces: tuple[int, ...] = ()
+    """Track ids (:data:`~editor.analysis.model.FACE_COLUMNS`) of the faces framed, in panel
+    order for a split; empty when no face is."""
+    speaker: int | None = None
+    """Track id of the face found speaking in this shot, if one clearly is."""
 
     @property
     def layout(self) -> str:
@@ -84,6 +89,8 @@ class ReframePlan:
                     "end_frame": s.end_frame,
                     "mode": s.mode,
                     "reason": s.reason,
+                    "faces": list(s.faces),
+                    "speaker": s.speaker,
                 }
                 for s in self.shots
             ],
@@ -119,7 +126,14 @@ class ReframePlan:
             height=int(output["height"]),
             fps=float(output["fps"]),
             shots=tuple(
-                ShotFraming(s["start_frame"], s["end_frame"], s["mode"], s["reason"])
+                ShotFraming(
+                    s["start_frame"],
+                    s["end_frame"],
+                    s["mode"],
+                    s["reason"],
+                    tuple(int(f) for f in s.get("faces", ())),
+                    s.get("speaker"),
+                )
                 for s in data["shots"]
             ),
             layouts=tuple(f["layout"] for f in frames),

@@ -5,7 +5,12 @@ the resulting :class:`~editor.reframe.plan.ReframePlan`. Decisions, shot by shot
 
 - Which faces matter: tracks on screen for a good part of the shot and not much smaller than
   the largest one (background faces and detector noise drop out), ranked by size times time
-  on screen. The choice is made once per shot, so it cannot flicker within a shot.
+  on screen. The one speaking comes first and is kept even when smaller (short dramas are
+  mostly dialogue; the speaker is who the viewer watches): a face whose mouth moves well
+  beyond its eyes while there is sound (``mouth`` of
+  :data:`~editor.analysis.model.FACE_COLUMNS` against :attr:`Analysis.audio_level`), clearly
+  more than any other face of the shot. The choice is made once per shot, so it cannot
+  flicker within a shot.
 - One face, or faces that fit one window together: **crop**. The window must hold the faces
   with a margin; if one fixed position does, the camera is **stationary** (the most common
   and calmest framing), otherwise it **tracks** along an L1-smooth path
@@ -22,12 +27,14 @@ the resulting :class:`~editor.reframe.plan.ReframePlan`. Decisions, shot by shot
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
 from editor.analysis.model import Analysis, Shot
+from editor.reframe.composition import Placement, place_vertically
 from editor.reframe.path import corridor_from_boxes, is_stationary, plan_path
 from editor.reframe.plan import ReframePlan, ShotFraming
 from editor.reframe.window import fit_window
@@ -48,11 +55,28 @@ class FramingRules:
     """A split panel is this many face heights tall (head and shoulders)."""
     eye_line: float = 0.4
     """In a split panel the face centre sits this far down from the panel's top."""
+    caption_zone: float = 0.2
+    """Bottom share of the frame kept free of faces (captions and buttons go there)."""
+    eye_third: float = 1 / 3
+    """Where the eye line goes, as a share of the window height from the top, when the window
+    can move vertically."""
+    eye_height: float = 0.4
+    """Eye line within a face box, as a share of its height from the top."""
+    max_zoom: float = 1.5
+    """Largest zoom (beyond the largest window that fits) spent on clearing the caption zone."""
     min_motion: float = 1.0
     """Mean luma change per frame (0-255) below which a faceless shot counts as still."""
     action_share: float = 0.6
     """A faceless shot is framed on its action when one window-wide band holds this share of
     the picture's movement; spread-out movement gets the whole picture."""
+    speech_db: float = -50.0
+    """Frames louder than this (dBFS) may carry speech; a speaker's mouth moves in them."""
+    speaking: float = 0.4
+    """Mean mouth movement beyond the eyes (luma levels) over such frames that counts as
+    talking (moving but silent faces measure 0.0-0.15, interviews 0.4-0.5, a talking head
+    straight at the camera 2.6, a singer 1.6)..."""
+    speaking_lead: float = 2.0
+    """... when it is also this many times the next face's: one clear speaker or none."""
     min_held: float = 0.98
     """A followed face must stay inside the window on this share of frames; a face too fast
     for a calm camera gets the whole picture instead."""
@@ -69,6 +93,9 @@ class Track:
     right: np.ndarray
     top: np.ndarray
     bottom: np.ndarray
+    talk: float = 0.0
+    """Mean mouth movement beyond the eyes over the frames with sound (0 if none)."""
+    speaking: bool = False
 
     @property
     def centre_x(self) -> np.ndarray:
@@ -140,7 +167,7 @@ def frame_shot(
     src_w, src_h = analysis.media.width, analysis.media.height
     win_w, win_h = fit_window(src_w, src_h, *size)
     n = shot.frame_count
-    tracks = important_tracks(shot_tracks(analysis.face_boxes, shot), rules)
+    tracks = important_tracks(shot_tracks(analysis, shot, rules.speech_db), rules)
     if not tracks:
         return _frame_action(analysis, shot, win_w, win_h, rules)
     chosen = tracks[: rules.max_panels]
@@ -152,29 +179,66 @@ def frame_shot(
             f"{len(chosen)} faces span {span:.0f} px, wider than one {win_w} px window: "
             "one panel each"
         )
-        framing = ShotFraming(shot.start_frame, shot.end_frame, "split", reason)
+        ids = tuple(t.track_id for t in chosen)
+        speaker = next((t.track_id for t in tracks if t.speaking), None)
+        framing = ShotFraming(shot.start_frame, shot.end_frame, "split", reason, ids, speaker)
         panel_size = (size[0], size[1] // len(chosen))
         fps = analysis.media.fps
         return framing, np.stack(
             [_panel_boxes(t, src_w, src_h, panel_size, fps, rules) for t in chosen], axis=1
         )
+    place = _placement(chosen, (src_w, src_h), size, rules)
+    win_w, win_h, y = place.w, place.h, place.y
+    left, right = _union(chosen, rules.margin, win_w)
     lo, hi = corridor_from_boxes(left, right, win_w, src_w)
     want = (left + right) / 2 - win_w / 2
     x = np.round(plan_path(lo, hi, want, src_w, win_w, analysis.media.fps), 2)
-    y = (src_h - win_h) // 2
     who = "face" if len(chosen) == 1 else f"{len(chosen)} faces"
+    if chosen[0].speaking:
+        who = "speaking face" if len(chosen) == 1 else f"{len(chosen)} faces, one speaking"
+    ids = tuple(t.track_id for t in chosen)
+    speaker = next((t.track_id for t in tracks if t.speaking), None)
     if is_stationary(lo, hi):
         mode, reason = "stationary", f"the {who} stays inside one fixed window"
     elif _held_share(x, lo, hi) < rules.min_held:
         reason = f"the {who} moves faster than a calm camera can follow: whole picture"
-        framing = ShotFraming(shot.start_frame, shot.end_frame, "fit", reason)
+        framing = ShotFraming(shot.start_frame, shot.end_frame, "fit", reason, ids, speaker)
         return framing, np.tile(np.array([[0.0, 0.0, src_w, src_h]]), (n, 1, 1))
     else:
         mode, reason = "track", f"the {who} moves beyond one fixed window: smooth follow"
+    if place.zoom > 1:
+        reason += f"; zoomed in {place.zoom:.2f}x to keep the face above the caption zone"
+    elif not place.clear:
+        reason += "; the face reaches into the caption zone (no zoom within limits clears it)"
     shot_boxes = np.zeros((n, 1, 4))
     shot_boxes[:, 0, 0] = np.clip(x, 0, src_w - win_w)
     shot_boxes[:, 0, 1:] = (y, win_w, win_h)
-    return ShotFraming(shot.start_frame, shot.end_frame, mode, reason), shot_boxes
+    framing = ShotFraming(shot.start_frame, shot.end_frame, mode, reason, ids, speaker)
+    return framing, shot_boxes
+
+
+def _placement(
+    chosen: list[Track], src: tuple[int, int], size: tuple[int, int], rules: FramingRules
+) -> Placement:
+    """Window size and height for a crop on ``chosen`` (see :mod:`editor.reframe.composition`):
+    the faces' usual extent (ignoring the odd outlying frame) decides."""
+    top = np.fmin.reduce(np.vstack([t.top for t in chosen]), axis=0)
+    bottom = np.fmax.reduce(np.vstack([t.bottom for t in chosen]), axis=0)
+    left = np.fmin.reduce(np.vstack([t.left for t in chosen]), axis=0)
+    right = np.fmax.reduce(np.vstack([t.right for t in chosen]), axis=0)
+    lead = chosen[0]
+    eye = float(np.nanmedian(lead.top + rules.eye_height * (lead.bottom - lead.top)))
+    return place_vertically(
+        face_top=float(np.nanpercentile(top, 5)),
+        face_bottom=float(np.nanpercentile(bottom, 95)),
+        eye=eye,
+        need_w=float(np.nanpercentile(right - left, 90)),
+        src=src,
+        size=size,
+        caption=rules.caption_zone,
+        eye_line=rules.eye_third,
+        max_zoom=rules.max_zoom,
+    )
 
 
 def _frame_action(
@@ -203,9 +267,12 @@ def _frame_action(
     return ShotFraming(shot.start_frame, shot.end_frame, "stationary", reason), boxes
 
 
-def shot_tracks(faces: np.ndarray, shot: Shot) -> list[Track]:
-    """Face tracks of one shot as per-frame arrays (NaN where the face is absent)."""
+def shot_tracks(analysis: Analysis, shot: Shot, speech_db: float = -50.0) -> list[Track]:
+    """Face tracks of one shot as per-frame arrays (NaN where the face is absent), each with
+    its mouth movement over the frames of the shot louder than ``speech_db``."""
+    faces = analysis.face_boxes
     inside = faces[(faces[:, 0] >= shot.start_frame) & (faces[:, 0] < shot.end_frame)]
+    level = analysis.audio_level
     n = shot.frame_count
     tracks = []
     for track_id in np.unique(inside[:, 1]).astype(int):
@@ -217,7 +284,10 @@ def shot_tracks(faces: np.ndarray, shot: Shot) -> list[Track]:
         cols[2][at] = rows[:, 3]
         cols[3][at] = rows[:, 3] + rows[:, 5]
         area = float(np.mean(rows[:, 4] * rows[:, 5]))
-        tracks.append(Track(int(track_id), len(np.unique(at)) / n, area, *cols))
+        loud = rows[:, 0].astype(int) < level.size
+        loud[loud] = level[rows[loud, 0].astype(int)] > speech_db
+        talk = float(rows[loud, 7].mean()) if rows.shape[1] > 7 and loud.any() else 0.0
+        tracks.append(Track(int(track_id), len(np.unique(at)) / n, area, *cols, talk=talk))
     return tracks
 
 
@@ -226,9 +296,24 @@ def important_tracks(tracks: list[Track], rules: FramingRules) -> list[Track]:
     lasting = [t for t in tracks if t.share >= rules.min_share]
     if not lasting:
         return []
+    speaker = find_speaker([t.talk for t in lasting], rules)
+    if speaker is not None:
+        lasting[speaker] = dataclasses.replace(lasting[speaker], speaking=True)
     largest = max(t.area for t in lasting)
-    kept = [t for t in lasting if t.area >= rules.min_area_ratio * largest]
-    return sorted(kept, key=lambda t: (-t.importance, t.track_id))
+    kept = [t for t in lasting if t.speaking or t.area >= rules.min_area_ratio * largest]
+    return sorted(kept, key=lambda t: (not t.speaking, -t.importance, t.track_id))
+
+
+def find_speaker(talk: list[float], rules: FramingRules) -> int | None:
+    """Index of the one face clearly talking (see :class:`FramingRules`), else None."""
+    if not talk:
+        return None
+    order = np.argsort(talk)[::-1]
+    best = float(talk[order[0]])
+    runner_up = float(talk[order[1]]) if len(talk) > 1 else 0.0
+    if best >= rules.speaking and best >= rules.speaking_lead * runner_up:
+        return int(order[0])
+    return None
 
 
 def _held_share(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
