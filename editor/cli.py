@@ -225,6 +225,9 @@ def _reframe(argv: list[str]) -> int:
         print(
             f"frames {framing.start_frame}-{framing.end_frame}: {framing.mode} ({framing.reason})"
         )
+    upscale = plan.max_upscale()
+    if upscale > 1.0:
+        print(f"note: the picture is enlarged up to {upscale:.2f}x from the source's pixels")
     print(args.output)
     return 0
 

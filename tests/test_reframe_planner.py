@@ -184,6 +184,18 @@ def test_a_face_low_in_the_picture_is_lifted_above_the_caption_zone_by_zooming_i
     assert y <= 440 and y + 0.8 * h >= 440 + 160  # face inside, above the bottom fifth
     assert x <= 600 and x + w >= 760
     assert 720 / h <= 1.5 + 1e-6
+    assert plan.max_upscale() == pytest.approx(1920 / h)  # said, not hidden
+
+
+def test_the_largest_enlargement_is_reported_for_every_layout():
+    crop = plan_reframe(analysis_with(faces_table((0, still_face(180, 600, y=150, size=160)))))
+    assert crop.max_upscale() == pytest.approx(1920 / 720)
+    whole = plan_reframe(analysis_with(np.zeros((0, len(FACE_COLUMNS)), np.float32)))
+    assert whole.max_upscale() == pytest.approx(1080 / 1280)
+    left, right = still_face(180, 60), still_face(180, 1060, y=260)
+    split = plan_reframe(analysis_with(faces_table((0, right), (1, left))))
+    top = split.frame_boxes(0)[0]
+    assert split.max_upscale() == pytest.approx(960 / top[3])
 
 
 def test_a_face_high_in_the_picture_keeps_the_full_height_window():

@@ -72,6 +72,17 @@ class ReframePlan:
         count = int(self.panels[frame])
         return [tuple(_number(v) for v in box) for box in self.boxes[frame, :count]]
 
+    def max_upscale(self) -> float:
+        """The largest enlargement of source pixels on any frame (output pixels per source
+        pixel, by height): above 1 the picture is softer than the source can give."""
+        heights = self.boxes[:, :, 3].astype(float)
+        panel_h = self.height / np.maximum(self.panels, 1)
+        fit = np.array([layout == "fit" for layout in self.layouts])
+        rows = np.arange(self.frame_count)
+        used = heights[rows, np.maximum(self.panels, 1) - 1]
+        scale = np.where(fit, self.width / np.maximum(self.boxes[:, 0, 2], 1), panel_h / used)
+        return float(scale.max()) if scale.size else 1.0
+
     def to_dict(self) -> dict:
         return {
             "version": PLAN_VERSION,
