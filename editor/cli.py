@@ -17,7 +17,7 @@ from pathlib import Path
 from editor import __version__
 from editor.errors import AutocutError
 
-COMMANDS = ("probe", "scenes", "reframe", "presets")
+COMMANDS = ("probe", "scenes", "reframe", "check", "presets")
 
 CSV_HEADER = ("shot", "start_frame", "end_frame", "start", "end", "duration")
 
@@ -114,6 +114,8 @@ def _run_command(command: str, argv: list[str]) -> int:
         return _scenes(argv)
     if command == "reframe":
         return _reframe(argv)
+    if command == "check":
+        return _check(argv)
     parser = argparse.ArgumentParser(prog="autocut presets", description="List presets.")
     parser.parse_args(argv)
     from editor.preset import builtin_presets, load_preset
@@ -122,6 +124,40 @@ def _run_command(command: str, argv: list[str]) -> int:
         preset = load_preset(name)
         print(f"{name:10s} {preset.duration:5.1f} s  {preset.description}")
     return 0
+
+
+def _check(argv: list[str]) -> int:
+    from editor.media.check import PLATFORMS, read_facts, violations
+
+    parser = argparse.ArgumentParser(
+        prog="autocut check",
+        description="Check files against the delivery rules of short-video platforms: lists "
+        "every violation, exits non-zero if there is any.",
+    )
+    parser.add_argument("videos", nargs="+", metavar="VIDEO")
+    parser.add_argument(
+        "--platform",
+        choices=[*PLATFORMS, "all"],
+        default="all",
+        help="platform whose rules apply (default: all of them)",
+    )
+    args = parser.parse_args(argv)
+    names = list(PLATFORMS) if args.platform == "all" else [args.platform]
+    failed = False
+    for video in args.videos:
+        try:
+            facts = read_facts(video)
+        except AutocutError as exc:
+            print(f"autocut: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        problems = [(name, v) for name in names for v in violations(facts, PLATFORMS[name])]
+        for name, problem in problems:
+            print(f"{video}: {name}: {problem}")
+        if not problems:
+            print(f"{video}: ok for {', '.join(names)}")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
 
 
 def _scenes(argv: list[str]) -> int:
@@ -195,6 +231,11 @@ def _reframe(argv: list[str]) -> int:
     parser.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
     parser.add_argument("--plan-out", type=Path, help="also write the reframe plan as JSON")
     parser.add_argument(
+        "--plan",
+        type=Path,
+        help="render this reframe plan (JSON, e.g. an edited --plan-out) instead of planning",
+    )
+    parser.add_argument(
         "--debug-video",
         type=Path,
         help="also write the source with the planned windows, faces and track ids drawn",
@@ -202,25 +243,42 @@ def _reframe(argv: list[str]) -> int:
     parser.add_argument(
         "--size", default="1080x1920", type=_size, help="output WIDTHxHEIGHT (default 1080x1920)"
     )
+    parser.add_argument(
+        "--audio",
+        choices=("auto", "none"),
+        default="auto",
+        help="auto: the source's sound, or a silent track if it has none (default); "
+        "none: no audio track",
+    )
     _add_no_cache(parser)
     args = parser.parse_args(argv)
     from editor.analysis.cache import analyse_file
     from editor.atomic import write_text
     from editor.reframe.planner import plan_reframe
-    from editor.render.reframe import render_debug, render_plan
+    from editor.render.reframe import RenderOptions, render_debug, render_plan
 
-    analysis = analyse_file(
-        args.video,
-        use_cache=not args.no_cache,
-        progress_factory=_progress_bar if sys.stderr.isatty() else None,
-    )
-    plan = plan_reframe(analysis, *args.size)
+    if args.plan is not None:
+        from editor.analysis.model import no_faces
+        from editor.media.probe import probe
+        from editor.reframe.plan import read_plan
+
+        media = probe(args.video)
+        plan = read_plan(args.plan, media)
+        faces = no_faces()
+    else:
+        analysis = analyse_file(
+            args.video,
+            use_cache=not args.no_cache,
+            progress_factory=_progress_bar if sys.stderr.isatty() else None,
+        )
+        media, plan = analysis.media, plan_reframe(analysis, *args.size)
+        faces = analysis.face_boxes
     if args.plan_out is not None:
         write_text(args.plan_out, plan.to_json())
-    bar = _progress_bar(analysis.media, "render") if sys.stderr.isatty() else None
-    render_plan(analysis.media, plan, args.output, bar)
+    bar = _progress_bar(media, "render") if sys.stderr.isatty() else None
+    render_plan(media, plan, args.output, bar, RenderOptions(audio=args.audio))
     if args.debug_video is not None:
-        render_debug(analysis.media, plan, analysis.face_boxes, args.debug_video)
+        render_debug(media, plan, faces, args.debug_video)
     for framing in plan.shots:
         print(
             f"frames {framing.start_frame}-{framing.end_frame}: {framing.mode} ({framing.reason})"

@@ -8,6 +8,7 @@ import json
 import av
 import pytest
 
+from editor.media.check import PLATFORMS, read_facts, violations
 from editor.media.decode import analysis_frames
 from editor.media.probe import probe
 from editor.preset import load_preset
@@ -45,6 +46,18 @@ def test_trailer_meets_the_delivery_spec(trailer_dir):
     assert decoded == round(target * 30) == media.frame_count
     assert abs(media.duration - target) <= 0.1
     assert not media.variable_fps
+
+
+def test_every_preset_passes_every_platform_check(trailer_dir, tmp_path):
+    outputs = [trailer_dir / "footage_trailer.mp4"]
+    for preset in ("teaser", "promo"):
+        result = run_cli(str(SAMPLE_FOOTAGE), "--preset", preset, "-o", str(tmp_path))
+        assert result.returncode == 0, result.stderr
+        outputs.append(tmp_path / f"footage_{preset}.mp4")
+    for path in outputs:
+        facts = read_facts(path)
+        for platform in PLATFORMS.values():
+            assert not violations(facts, platform), (path.name, platform.name)
 
 
 def test_trailer_never_shows_the_black_shots(trailer_dir):

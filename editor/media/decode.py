@@ -202,9 +202,9 @@ def small_bgr(frame: av.VideoFrame, width: int, height: int) -> np.ndarray:
     if frame.format.name not in ("yuv420p", "yuvj420p") or frame.width < 2 * width:
         return frame.to_ndarray(width=width, height=height, format="bgr24", interpolation="AREA")
     skip = max(1, frame.width // (2 * width))
-    luma = _plane(frame, 0, frame.width)[::skip, ::skip]
-    u = _plane(frame, 1, frame.width // 2)[::skip, ::skip]
-    v = _plane(frame, 2, frame.width // 2)[::skip, ::skip]
+    luma = plane_array(frame, 0, frame.width)[::skip, ::skip]
+    u = plane_array(frame, 1, frame.width // 2)[::skip, ::skip]
+    v = plane_array(frame, 2, frame.width // 2)[::skip, ::skip]
     half = (width // 2, height // 2)
     i420 = np.concatenate(
         [
@@ -216,7 +216,7 @@ def small_bgr(frame: av.VideoFrame, width: int, height: int) -> np.ndarray:
     return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420)
 
 
-def _plane(frame: av.VideoFrame, index: int, width: int) -> np.ndarray:
+def plane_array(frame: av.VideoFrame, index: int, width: int) -> np.ndarray:
     """Plane ``index`` of ``frame`` as a (height, width) uint8 view, without copying."""
     plane = frame.planes[index]
     rows = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)

@@ -11,6 +11,7 @@ autocut counts from that first frame, so it is 0.0 there.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import itertools
 import json
@@ -43,6 +44,8 @@ class Media:
     ``coded_width``/``coded_height`` are the size of the decoded pictures.
     ``rotation`` is the display rotation in degrees as ffmpeg reports it (e.g. -90 for a phone
     clip stored sideways), normalised to one of -90, 0, 90, 180.
+    ``fps`` is the nominal frame rate: the average rate, or for a variable-rate file
+    (``variable_fps``) the rate of its most common frame step.
     """
 
     path: Path
@@ -116,7 +119,9 @@ def _probe_open(path: Path, container: av.container.InputContainer) -> Media:
     first, last = pts[0], pts[-1]
     steps = [b - a for a, b in itertools.pairwise(pts)]
     last_step = durations[-1] or (sorted(steps)[len(steps) // 2] if steps else 0)
-    rate = _frame_rate(stream, steps, time_base)
+    variable = _is_variable(steps)
+    rate = _step_rate(steps, time_base) if variable else None
+    rate = rate or _frame_rate(stream, steps, time_base)
     frame_count = len(pts)
     duration = float((last - first + last_step) * time_base) if last_step else frame_count / rate
 
@@ -136,7 +141,7 @@ def _probe_open(path: Path, container: av.container.InputContainer) -> Media:
         rotation=rotation,
         fps=float(rate),
         fps_fraction=f"{rate.numerator}/{rate.denominator}",
-        variable_fps=_is_variable(steps),
+        variable_fps=variable,
         frame_count=frame_count,
         duration=round(duration, 6),
         start_time=round(float(first * time_base), 6),
@@ -166,6 +171,16 @@ def _frame_rate(stream, steps: list[int], time_base: Fraction) -> Fraction:
         if median > 0:
             return (1 / (median * time_base)).limit_denominator(1001 * 1000)
     raise AutocutError(stream.container.name, "has no usable frame rate")
+
+
+def _step_rate(steps: list[int], time_base: Fraction) -> Fraction | None:
+    """The rate of the most common frame step: a variable-rate file's nominal rate (its
+    average rate is lower wherever frames were dropped, higher where they were doubled)."""
+    counts = collections.Counter(s for s in steps if s > 0)
+    if not counts:
+        return None
+    common = max(counts, key=lambda s: (counts[s], -s))
+    return (1 / (common * time_base)).limit_denominator(1001 * 1000)
 
 
 def _is_variable(steps: list[int]) -> bool:

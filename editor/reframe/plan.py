@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from editor.errors import AutocutError
+from editor.media.probe import Media
 
 PLAN_VERSION = 1
 LAYOUTS = ("crop", "split", "fit")
@@ -157,3 +161,24 @@ def _number(value: float) -> int | float:
     """A box value as written in the plan: whole numbers as int, others to 1/100 px."""
     rounded = round(float(value), 2)
     return int(rounded) if rounded.is_integer() else rounded
+
+
+def read_plan(path: Path, media: Media) -> ReframePlan:
+    """The plan in the JSON file at ``path``, checked against the video it is for: one
+    AutocutError line naming the file if it cannot be read or does not fit ``media``."""
+    try:
+        plan = ReframePlan.from_dict(json.loads(Path(path).read_text()))
+    except OSError as exc:
+        raise AutocutError(path, f"cannot read the plan ({exc.strerror})") from None
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise AutocutError(path, f"not a reframe plan ({type(exc).__name__}: {exc})") from None
+    if plan.frame_count != media.frame_count:
+        raise AutocutError(
+            path, f"plans {plan.frame_count} frames but {media.path.name} has {media.frame_count}"
+        )
+    if (plan.source_width, plan.source_height) != (media.width, media.height):
+        raise AutocutError(path, f"is for a {plan.source_width}x{plan.source_height} source")
+    bad = [k for k in plan.layouts if k not in LAYOUTS]
+    if bad or plan.width % 2 or plan.height % 2 or plan.width <= 0 or plan.height <= 0:
+        raise AutocutError(path, "has an unknown layout or an odd output size")
+    return plan

@@ -1,14 +1,30 @@
 """Render a reframe plan: every source frame through its planned layout into a delivery MP4.
 
-Frames are decoded at full size (upright, as a player shows them), laid out by
-:mod:`editor.render.frames` and streamed to the encoder; the source's sound is muxed in
-from the source file itself. Memory stays at a few frames whatever the length. One output
-frame per source frame, at the plan's frame rate.
+What is decided here:
+
+- **Pixels.** Frames are decoded at full quality and kept as 4:2:0 planes from decoder to
+  encoder (:mod:`editor.render.frames`): no colour conversion, a third of RGB's bytes through
+  the pipe. Sources in another pixel format, in full range or in BT.601 colours are converted
+  once to limited-range BT.709 4:2:0 on decode, so the output's colour tags are true. Rotated
+  sources are turned upright. Decoding runs a few frames ahead in its own thread.
+- **Frames.** The output has a constant frame rate, the plan's. A constant-rate source gives
+  exactly one output frame per source frame. A variable-rate source is resampled by time:
+  output frame ``k`` shows the source frame on screen at ``(k + 0.5) / fps`` (a frame is
+  repeated over a gap, never stretched), and the output lasts the source's duration, so
+  sound and picture never drift apart.
+- **Sound.** The source's first audio stream, from the moment the first picture shows, is
+  muxed in by ffmpeg, resampled to the delivery format, padded with silence or cut to end
+  with the last picture. A source without sound gets a silent track (players and platforms
+  that expect one are happy), or none with ``audio="none"``.
+- **Memory.** A few frames at a time, whatever the length.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -17,48 +33,185 @@ import numpy as np
 
 from editor.atomic import atomic_output
 from editor.errors import AutocutError
-from editor.media.encode import audio_args, video_args
+from editor.media.decode import plane_array, prefetch
+from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, audio_args, video_args
 from editor.media.ffmpeg import pipe_to_ffmpeg
 from editor.media.probe import Media
 from editor.reframe.plan import ReframePlan
-from editor.render.frames import crop_layout, fit_layout, split_layout
+from editor.render.frames import Canvas, Planes, crop_layout, fit_layout, split_layout
 
-VIDEO_KBPS = 8000
-AUDIO_KBPS = 192
-X264_PRESET = "veryfast"
+AUDIO_MODES = ("auto", "none")
+"""``auto``: the source's sound, or a silent track when it has none; ``none``: no audio."""
+
+PREFETCH_FRAMES = 4
+"""Full-size source frames decoded ahead of the layout work (about 3 MB each at 1080p)."""
+
+_TURNS = {0: None, 90: cv2.ROTATE_90_COUNTERCLOCKWISE, -90: cv2.ROTATE_90_CLOCKWISE,
+          180: cv2.ROTATE_180}  # fmt: skip
 
 
-def source_frames(media: Media, limit: int | None = None) -> Iterator[np.ndarray]:
-    """Full-size upright RGB frames of ``media`` in order (at most ``limit``)."""
-    turns = {0: 0, 90: 1, -90: -1, 180: 2}[media.rotation]
+@dataclass(frozen=True)
+class RenderOptions:
+    """Encoder settings of one render (the delivery format itself is fixed)."""
+
+    video_kbps: int = 8000
+    audio_kbps: int = 192
+    x264_preset: str = "veryfast"
+    audio: str = "auto"
+
+
+def source_pictures(media: Media) -> Iterator[tuple[float, Planes]]:
+    """Full-size upright 4:2:0 pictures of ``media`` with their times (seconds from the first
+    frame), in presentation order."""
+    turn = _TURNS[media.rotation]
     try:
         with av.open(str(media.path), metadata_errors="ignore") as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            for index, frame in enumerate(container.decode(stream)):
-                if limit is not None and index >= limit:
-                    break
-                image = frame.to_ndarray(format="rgb24")
-                yield np.rot90(image, turns) if turns else image
+            first = None
+            for frame in container.decode(stream):
+                if first is None:
+                    first = frame.time or 0.0
+                time = (frame.time - first) if frame.time is not None else 0.0
+                picture = to_planes(frame)
+                if turn is not None:
+                    picture = tuple(cv2.rotate(plane, turn) for plane in picture)
+                yield time, picture
     except av.FFmpegError as exc:
         raise AutocutError(media.path, f"decoding failed ({exc})") from None
 
 
-def laid_out_frames(
-    media: Media, plan: ReframePlan, progress: Callable[[int], None] | None = None
-) -> Iterator[np.ndarray]:
-    """The output frames of ``plan`` over ``media``, in order."""
+def to_planes(frame: av.VideoFrame) -> Planes:
+    """The frame's limited-range BT.709 4:2:0 planes (views into the frame when it already
+    is one, else converted)."""
+    full_range = frame.format.name.startswith("yuvj") or int(frame.color_range) == 2
+    colours = int(frame.colorspace)
+    bt601 = colours in (5, 6) or (colours == 2 and frame.height < 720)  # unspecified SD: 601
+    if frame.format.name != "yuv420p" or full_range or bt601:
+        frame = frame.reformat(
+            format="yuv420p",
+            src_colorspace="ITU601" if bt601 else "ITU709",
+            dst_colorspace="ITU709",
+            src_color_range="JPEG" if full_range else "MPEG",
+            dst_color_range="MPEG",
+        )
+    chroma_w = (frame.width + 1) // 2
+    return (
+        plane_array(frame, 0, frame.width),
+        plane_array(frame, 1, chroma_w),
+        plane_array(frame, 2, chroma_w),
+    )
+
+
+def layout(picture: Planes, plan: ReframePlan, index: int, canvas: Canvas | None = None) -> Planes:
+    """Source frame ``index`` laid out as the plan says (drawn on ``canvas``'s arrays)."""
     size = (plan.width, plan.height)
-    for index, image in enumerate(source_frames(media, plan.frame_count)):
-        layout, boxes = plan.layouts[index], plan.frame_boxes(index)
-        if layout == "split":
-            yield split_layout(image, boxes, size)
-        elif layout == "fit":
-            yield fit_layout(image, boxes[0], size)
-        else:
-            yield crop_layout(image, boxes[0], size)
+    kind, boxes = plan.layouts[index], plan.frame_boxes(index)
+    if kind == "split":
+        return split_layout(picture, boxes, size, canvas)
+    if kind == "fit":
+        return fit_layout(picture, boxes[0], size, canvas)
+    return crop_layout(picture, boxes[0], size, canvas)
+
+
+def output_frame_count(media: Media, plan: ReframePlan) -> int:
+    """Frames in the output: one per source frame at a constant rate, else the source's
+    duration at the plan's rate."""
+    if not media.variable_fps:
+        return plan.frame_count
+    return max(1, round(media.duration * plan.fps))
+
+
+def outputs_before(time: float, fps: float) -> int:
+    """How many output frames (at ``fps``) start showing before a source frame at ``time``
+    takes over: frames ``k`` with ``(k + 0.5) / fps < time``."""
+    return max(0, math.ceil(time * fps - 0.5))
+
+
+def output_pictures(
+    media: Media, plan: ReframePlan, progress: Callable[[int], None] | None = None
+) -> Iterator[Planes]:
+    """The output frames of ``plan`` over ``media``, in order (see module notes)."""
+    total = output_frame_count(media, plan)
+    by_time = media.variable_fps
+    done = 0
+    held: Planes | None = None
+    canvas = Canvas()
+    sources = prefetch(source_pictures(media), PREFETCH_FRAMES)
+    for index, (time, picture) in enumerate(sources):
+        if index >= plan.frame_count:
+            break
+        if held is not None:
+            upto = min(total, outputs_before(time, plan.fps)) if by_time else index
+            for _ in range(done, upto):
+                yield held
+            done = max(done, upto)
+        held = layout(picture, plan, index, canvas)
         if progress is not None:
             progress(1)
+    if held is None:
+        raise AutocutError(media.path, "no video frame could be decoded")
+    for _ in range(done, total):  # the last frame, and any frames the decoder did not give
+        yield held
+
+
+def encoder_args(media: Media, plan: ReframePlan, options: RenderOptions) -> list[str]:
+    """ffmpeg arguments reading raw 4:2:0 frames on stdin and writing the delivery MP4 (the
+    output path follows)."""
+    if options.audio not in AUDIO_MODES:
+        raise AutocutError("audio", f"unknown audio mode {options.audio!r} (use auto, none)")
+    rate = Fraction(plan.fps).limit_denominator(1001 * 1000)
+    total = output_frame_count(media, plan)
+    duration = total / float(rate)
+    args = [
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{plan.width}x{plan.height}",
+        "-framerate", f"{rate.numerator}/{rate.denominator}",
+        "-color_range", "tv", "-colorspace", "bt709", "-i", "-",
+    ]  # fmt: skip
+    samples = round(duration * AUDIO_RATE)
+    if options.audio == "none":
+        args += ["-map", "0:v:0", "-an"]
+    elif media.has_audio:
+        args += ["-ss", f"{audio_offset(media):.6f}", "-i", str(media.path)]
+        args += ["-map", "0:v:0", "-map", "1:a:0"]
+        args += ["-af", f"aresample={AUDIO_RATE}:async=1:first_pts=0,apad,"
+                 f"atrim=end_sample={samples}"]  # fmt: skip
+    else:
+        layout_name = "stereo" if AUDIO_CHANNELS == 2 else "mono"
+        args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl={layout_name}"]
+        args += ["-map", "0:v:0", "-map", "1:a:0", "-af", f"atrim=end_sample={samples}"]
+    if options.audio != "none":
+        args += audio_args(options.audio_kbps)
+    args += ["-frames:v", str(total)]
+    args += video_args(float(rate), options.video_kbps, options.x264_preset)
+    return [*args, "-f", "mp4"]
+
+
+def audio_offset(media: Media) -> float:
+    """Where the first picture shows, in seconds on ffmpeg's input timeline for the file
+    (which starts at the container's earliest timestamp): the seek that lines sound up."""
+    try:
+        with av.open(str(media.path), metadata_errors="ignore") as container:
+            start = container.start_time
+    except av.FFmpegError as exc:
+        raise AutocutError(media.path, f"not readable ({exc})") from None
+    container_start = start / av.time_base if start is not None else 0.0
+    return max(0.0, media.start_time - container_start)
+
+
+def render_plan(
+    media: Media,
+    plan: ReframePlan,
+    path: Path,
+    progress: Callable[[int], None] | None = None,
+    options: RenderOptions = RenderOptions(),
+) -> Path:
+    """Write ``plan`` applied to ``media`` to ``path`` (H.264/AAC delivery MP4)."""
+    args = encoder_args(media, plan, options)
+    frames = (plane for picture in output_pictures(media, plan, progress) for plane in picture)
+    with atomic_output(path) as tmp:
+        pipe_to_ffmpeg([*args, str(tmp)], frames, what=path)
+    return path
 
 
 def debug_frames(media: Media, plan: ReframePlan, faces: np.ndarray) -> Iterator[np.ndarray]:
@@ -68,8 +221,10 @@ def debug_frames(media: Media, plan: ReframePlan, faces: np.ndarray) -> Iterator
     shot_of = np.zeros(plan.frame_count, dtype=int)
     for k, framing in enumerate(plan.shots):
         shot_of[framing.start_frame : framing.end_frame] = k
-    for index, image in enumerate(source_frames(media, plan.frame_count)):
-        canvas = np.ascontiguousarray(image)
+    for index, (_time, picture) in enumerate(source_pictures(media)):
+        if index >= plan.frame_count:
+            break
+        canvas = to_rgb(picture)
         for box in plan.frame_boxes(index):
             x, y, w, h = (round(v) for v in box)
             cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), (0, 255, 0), 3)
@@ -84,36 +239,36 @@ def debug_frames(media: Media, plan: ReframePlan, faces: np.ndarray) -> Iterator
         yield canvas
 
 
-def render_debug(media: Media, plan: ReframePlan, faces: np.ndarray, path: Path) -> Path:
-    """Write the debug view (:func:`debug_frames`) of ``plan`` to ``path``, source size."""
+def to_rgb(picture: Planes) -> np.ndarray:
+    """A 4:2:0 picture as RGB (even size: an odd last row or column is dropped), for eyes."""
+    y, u, v = picture
+    height, width = y.shape[0] // 2 * 2, y.shape[1] // 2 * 2
+    stacked = np.concatenate(
+        [
+            y[:height, :width].reshape(-1),
+            np.ascontiguousarray(u[: height // 2, : width // 2]).reshape(-1),
+            np.ascontiguousarray(v[: height // 2, : width // 2]).reshape(-1),
+        ]
+    ).reshape(height * 3 // 2, width)
+    return cv2.cvtColor(stacked, cv2.COLOR_YUV2RGB_I420)
+
+
+def render_debug(
+    media: Media,
+    plan: ReframePlan,
+    faces: np.ndarray,
+    path: Path,
+    options: RenderOptions = RenderOptions(),
+) -> Path:
+    """Write the debug view (:func:`debug_frames`) of ``plan`` to ``path``, source size (to
+    even numbers), no sound."""
     width, height = media.width // 2 * 2, media.height // 2 * 2
+    rate = Fraction(plan.fps).limit_denominator(1001 * 1000)
     args = [
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{media.width}x{media.height}",
-        "-r", f"{plan.fps}", "-i", "-", "-vf", f"crop={width}:{height}:0:0",
-        *video_args(plan.fps, VIDEO_KBPS, X264_PRESET), "-f", "mp4",
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+        "-framerate", f"{rate.numerator}/{rate.denominator}", "-i", "-",
+        *video_args(float(rate), options.video_kbps, options.x264_preset), "-f", "mp4",
     ]  # fmt: skip
     with atomic_output(path) as tmp:
         pipe_to_ffmpeg([*args, str(tmp)], debug_frames(media, plan, faces), what=path)
-    return path
-
-
-def render_plan(
-    media: Media,
-    plan: ReframePlan,
-    path: Path,
-    progress: Callable[[int], None] | None = None,
-) -> Path:
-    """Write ``plan`` applied to ``media`` to ``path`` (H.264/AAC delivery MP4)."""
-    args = [
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{plan.width}x{plan.height}",
-        "-r", f"{plan.fps}", "-i", "-",
-    ]  # fmt: skip
-    if media.has_audio:
-        args += ["-i", str(media.path), "-map", "0:v:0", "-map", "1:a:0", *audio_args(AUDIO_KBPS)]
-        args += ["-t", f"{plan.frame_count / plan.fps:.6f}"]
-    args += video_args(plan.fps, VIDEO_KBPS, X264_PRESET)
-    with atomic_output(path) as tmp:
-        pipe_to_ffmpeg(
-            [*args, "-f", "mp4", str(tmp)], laid_out_frames(media, plan, progress), what=path
-        )
     return path
