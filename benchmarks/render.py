@@ -8,6 +8,7 @@ veryfast and autocut's delivery options):
 
 - ``autocut``: ``autocut reframe CLIP -o OUT --no-cache``: decode and analysis (shots, faces,
   sound), planning, and rendering the plan (a moving crop, split panels, fits);
+- ``render``: the same with the analysis already cached: planning and rendering alone;
 - ``ffmpeg``: one ffmpeg command with a static centre crop (``crop=...,scale=1080:1920``), the
   floor any renderer pays for decoding, scaling and encoding;
 - ``moviepy``: MoviePy reading the clip, cropping every frame where autocut's plan says and
@@ -44,10 +45,10 @@ class Run:
     peak_mb: float
 
 
-def measure(cmd: list[str]) -> Run:
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run ``cmd``; its wall time and the peak resident memory of its process tree."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss(proc.pid))
@@ -119,6 +120,16 @@ def main(argv: list[str] | None = None) -> int:
         runs["autocut"] = measure(
             [sys.executable, "-m", "editor", "reframe", str(clip), "-o",
              str(folder / "autocut.mp4"), "--plan-out", str(plan), "--no-cache"]
+        )  # fmt: skip
+        env = {**os.environ, "AUTOCUT_CACHE_DIR": str(folder / "cache")}
+        subprocess.run(
+            [sys.executable, "-m", "editor", "scenes", str(clip)], env=env, check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        runs["render"] = measure(
+            [sys.executable, "-m", "editor", "reframe", str(clip), "-o",
+             str(folder / "render.mp4")],
+            env=env,
         )  # fmt: skip
         if not args.skip_moviepy:
             options = [a for a in encoder[4:] if a != "+faststart"]
