@@ -252,11 +252,11 @@ def _reframe(argv: list[str]) -> int:
     )
     _add_no_cache(parser)
     args = parser.parse_args(argv)
-    from editor.analysis.cache import analyse_file
     from editor.atomic import write_text
-    from editor.reframe.planner import plan_reframe
     from editor.render.reframe import RenderOptions, render_debug, render_plan
 
+    options = RenderOptions(audio=args.audio)
+    interactive = sys.stderr.isatty()
     if args.plan is not None:
         from editor.analysis.model import no_faces
         from editor.media.probe import probe
@@ -265,18 +265,23 @@ def _reframe(argv: list[str]) -> int:
         media = probe(args.video)
         plan = read_plan(args.plan, media)
         faces = no_faces()
+        bar = _progress_bar(media, "render") if interactive else None
+        render_plan(media, plan, args.output, bar, options)
     else:
-        analysis = analyse_file(
+        from editor.reframing import reframe_video
+
+        analysis, plan = reframe_video(
             args.video,
+            args.output,
+            args.size,
+            options,
             use_cache=not args.no_cache,
-            progress_factory=_progress_bar if sys.stderr.isatty() else None,
+            analysis_progress=_progress_bar if interactive else None,
+            render_progress=(lambda m: _progress_bar(m, "render")) if interactive else None,
         )
-        media, plan = analysis.media, plan_reframe(analysis, *args.size)
-        faces = analysis.face_boxes
+        media, faces = analysis.media, analysis.face_boxes
     if args.plan_out is not None:
         write_text(args.plan_out, plan.to_json())
-    bar = _progress_bar(media, "render") if sys.stderr.isatty() else None
-    render_plan(media, plan, args.output, bar, RenderOptions(audio=args.audio))
     if args.debug_video is not None:
         render_debug(media, plan, faces, args.debug_video)
     for framing in plan.shots:

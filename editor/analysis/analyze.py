@@ -6,24 +6,39 @@ numbers collected here and never touches pixels again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
 from editor.analysis.faces import FaceSampler, make_detector, sample_interval
-from editor.analysis.model import Analysis, Progress, shots_from_cuts
+from editor.analysis.model import Analysis, Progress, Shot, Transition, shots_from_cuts
 from editor.analysis.scenes import ShotDetector
 from editor.analysis.signals import AudioLevels, FrameSignals
 from editor.errors import AutocutError
 from editor.media.decode import AUDIO_RATE, analysis_frames
 from editor.media.probe import Media
 
+Settled = Callable[[Analysis], None]
+"""Called during analysis with what is decided for good so far: an :class:`Analysis` of the
+frames up to the latest settled cut (its last shot ends there; arrays end there too)."""
+
+SETTLED_EVERY_SECONDS = 2.0
+"""How often (in video time) analysis reports newly settled shots."""
+
 
 def analyze(
-    media: Media, progress: Progress | None = None, face_detector: str | None = None
+    media: Media,
+    progress: Progress | None = None,
+    face_detector: str | None = None,
+    on_settled: Settled | None = None,
 ) -> Analysis:
     """Decode ``media`` once and collect shots, frame signals and face tracks.
 
     ``face_detector`` names the face detection backend (see :func:`make_detector`).
+    ``on_settled`` hears of whole shots as soon as later frames can no longer change them, so
+    that planning and rendering can start on them while the rest is analysed; the final
+    :class:`Analysis` says the same of them.
     """
     shots = ShotDetector()
     signals = FrameSignals()
@@ -31,12 +46,18 @@ def analyze(
     faces = FaceSampler(make_detector(face_detector), sample_interval(media.fps))
     times: list[float] = []
     pending = 0
+    settled = _Settled()
+    every = max(1, round(SETTLED_EVERY_SECONDS * media.fps))
     for frame in analysis_frames(media, audio=sound.add):
         shots.add(frame.image, frame.time)
         grey = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
         signals.add(frame.image, grey)
         faces.add(frame.index, frame.image, grey)
         times.append(frame.time)
+        if on_settled is not None and len(times) % every == 0 and len(times) >= settled.due:
+            partial = settled.update(media, times, shots, signals, sound, faces)
+            if partial is not None:
+                on_settled(partial)
         pending += 1
         if progress is not None and pending == 25:
             progress(pending)
@@ -60,3 +81,49 @@ def analyze(
         transitions=tuple(transitions),
         face_boxes=faces.finish(shot_list, (media.width, media.height)),
     )
+
+
+class _Settled:
+    """What analysis has settled so far, grown as the frames come (see ``on_settled``)."""
+
+    def __init__(self) -> None:
+        self.cuts: list[int] = []
+        self.transitions: list[Transition] = []
+        self.horizon = 0
+        self.due = 0
+        self.faces: list[np.ndarray] = []
+        self.tracks = 0
+        self.shots: list[Shot] = []
+
+    def update(self, media, times, shots, signals, sound, faces) -> Analysis | None:
+        """Take in newly settled cuts; an Analysis up to the last of them if there are any.
+
+        Reports come at most every 2 % of the frames so far, so the arrays copied for each
+        stay a small share of the work on long files.
+        """
+        self.due = len(times) + len(times) // 50
+        cuts, transitions, self.horizon = shots.settled(self.horizon)
+        self.transitions += transitions
+        if not cuts:
+            return None
+        self.cuts += cuts
+        end = self.cuts[-1]
+        time_array = np.asarray(times[:end], dtype=np.float64)
+        shot_list = shots_from_cuts(self.cuts[:-1], time_array, float(times[end]))
+        new = shot_list[len(self.shots) :]
+        rows, count = faces.rows_so_far(new, (media.width, media.height), self.tracks)
+        self.faces.append(rows)
+        self.tracks += count
+        self.shots = list(shot_list)
+        return Analysis(
+            media=media,
+            times=time_array,
+            cuts=tuple(self.cuts[:-1]),
+            shots=shot_list,
+            brightness=signals.brightness()[:end],
+            motion=signals.motion()[:end],
+            motion_bands=signals.motion_bands()[:end],
+            audio_level=sound.levels(np.asarray(times[: end + 1]), float(times[end]))[:end],
+            transitions=tuple(t for t in self.transitions if t.end_frame < end),
+            face_boxes=np.concatenate(self.faces),
+        )

@@ -72,9 +72,12 @@ def analyse_file(
     *,
     use_cache: bool = True,
     progress_factory: ProgressFactory | None = None,
+    on_settled: Callable[[Analysis], None] | None = None,
 ) -> Analysis:
     """The :class:`Analysis` of ``path``: from the cache when it holds one, else computed
-    (probe and one decode pass) and stored. ``use_cache=False`` neither reads nor writes."""
+    (probe and one decode pass) and stored. ``use_cache=False`` neither reads nor writes.
+    ``on_settled`` hears of settled shots while a file is analysed (not on a cache hit; see
+    :func:`editor.analysis.analyze.analyze`)."""
     path = Path(path)
     root = cache_dir() if use_cache else None
     key = _entry_key(root, path) if root is not None else None
@@ -86,7 +89,8 @@ def analyse_file(
     media = probe(path)
     from editor.analysis.analyze import analyze  # decoding libraries load only on a miss
 
-    analysis = analyze(media, progress_factory(media) if progress_factory else None)
+    progress = progress_factory(media) if progress_factory else None
+    analysis = analyze(media, progress, on_settled=on_settled)
     if key is not None:
         _save_entry(root, key, analysis)
     return analysis

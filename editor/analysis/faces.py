@@ -29,6 +29,7 @@ What is decided here:
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import os
 import sys
@@ -235,6 +236,18 @@ class FaceSampler:
         self._mouth_sum = np.zeros(len(boxes))
         self._mouth_frames = 0
 
+    def rows_so_far(
+        self, shots: Sequence[Shot], display_size: tuple[int, int], first_id: int
+    ) -> tuple[np.ndarray, int]:
+        """Face rows of ``shots`` (tracks numbered from ``first_id``) and how many tracks they
+        hold. The shots must lie before the newest sample (a sample's mouth movement is known
+        once the next one is taken); :meth:`finish` will say the same of them."""
+        if self._size is None:
+            return face_rows([], (1.0, 1.0)), 0
+        scale = (display_size[0] / self._size[0], display_size[1] / self._size[1])
+        tracks = tracks_by_shot(self._samples, shots, first_id)
+        return face_rows(tracks, scale), len(tracks)
+
     def finish(self, shots: Sequence[Shot], display_size: tuple[int, int]) -> np.ndarray:
         """Face rows (see :data:`editor.analysis.model.FACE_COLUMNS`) of every frame, boxes
         scaled from the analysis frames to ``display_size`` (source width, height)."""
@@ -290,13 +303,19 @@ def sample_interval(fps: float, seconds: float = SAMPLE_SECONDS) -> int:
     return max(1, round(fps * seconds)) if fps > 0 else 1
 
 
-def tracks_by_shot(samples: Sequence[Sample], shots: Sequence[Shot]) -> list[Track]:
-    """Tracks of every shot, numbered through the file in order of shots and appearance."""
+def tracks_by_shot(
+    samples: Sequence[Sample], shots: Sequence[Shot], first_id: int = 0
+) -> list[Track]:
+    """Tracks of every shot, numbered from ``first_id`` in order of shots and appearance."""
     tracks: list[Track] = []
     ordered = sorted(samples, key=lambda s: s.frame)
+    frames = [s.frame for s in ordered]
     for shot in shots:
-        inside = [s for s in ordered if shot.start_frame <= s.frame < shot.end_frame]
-        tracks.extend(link_shot(inside, shot.start_frame, shot.end_frame, len(tracks)))
+        lo = bisect.bisect_left(frames, shot.start_frame)
+        hi = bisect.bisect_left(frames, shot.end_frame)
+        tracks.extend(
+            link_shot(ordered[lo:hi], shot.start_frame, shot.end_frame, first_id + len(tracks))
+        )
     return tracks
 
 

@@ -45,6 +45,11 @@ FLAT_SHARE = 0.9
 THUMB_SIZE = (16, 9)
 FLAT_SIZE = (64, 36)
 
+SETTLE_SECONDS = 3.0
+"""Cuts and transitions more than this far behind the newest frame are decided for good."""
+WINDOW_SECONDS = 10.0
+"""How far behind the first undecided frame :meth:`ShotDetector.settled` looks."""
+
 BLEND_STEP = 0.6
 """Smallest per-frame change (BGR units) that can belong to a transition."""
 BLEND_MIN_CHANGE = 20.0
@@ -81,6 +86,37 @@ class ShotDetector:
         median = np.median(lab, axis=0)
         self._flat.append(float((np.abs(lab - median).sum(axis=1) < 12).mean()))
         self._times.append(time)
+
+    def settled(self, since: int) -> tuple[list[int], list[Transition], int]:
+        """Cuts and transitions from frame ``since`` on that later frames can no longer change,
+        and the frame up to which that holds (:data:`SETTLE_SECONDS` behind the newest).
+
+        Every decision looks at a few frames around it (a step test, half a second back for
+        returns, the shortest shot, the longest blend), so the frames well behind the newest
+        are decided for good. Only a window of :data:`WINDOW_SECONDS` is looked at, so asking
+        often costs the same whatever the file's length. :meth:`finish` gives the same cuts
+        and transitions for the whole file.
+        """
+        n = len(self._lab)
+        times = np.asarray(self._times[max(0, n - 64) :], dtype=np.float64)
+        fps = _fps_from_times(times)
+        horizon = n - round(SETTLE_SECONDS * fps)
+        if horizon <= since:
+            return [], [], since
+        first = max(0, since - round(WINDOW_SECONDS * fps))
+        lab = np.asarray(self._lab[first:], dtype=np.float32)
+        bgr = np.asarray(self._bgr[first:], dtype=np.float32)
+        times = np.asarray(self._times[first:], dtype=np.float64)
+        flat = np.asarray(self._flat[first:]) >= FLAT_SHARE
+        scores = cut_scores(lab, flat, max(2, round(RETURN_SECONDS * fps)))
+        local = pick_cuts(scores, times, CUT_THRESHOLD, MIN_SHOT_SECONDS)
+        cuts = [first + c for c in local if since <= first + c < horizon]
+        transitions = [
+            Transition(t.kind, first + t.start_frame, first + t.end_frame, t.start, t.end)
+            for t in find_transitions(bgr, flat, times, local)
+            if since <= first + t.end_frame < horizon
+        ]
+        return cuts, transitions, horizon
 
     def finish(self) -> tuple[list[int], list[Transition]]:
         """Hard cuts (first frames of new shots) and gradual transitions of all frames added."""

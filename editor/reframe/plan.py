@@ -76,6 +76,12 @@ class ReframePlan:
         count = int(self.panels[frame])
         return [tuple(_number(v) for v in box) for box in self.boxes[frame, :count]]
 
+    def frame(self, index: int) -> tuple[str, list[tuple]] | None:
+        """Layout and boxes of frame ``index`` (None past the end)."""
+        if index >= self.frame_count:
+            return None
+        return self.layouts[index], self.frame_boxes(index)
+
     def max_upscale(self) -> float:
         """The largest enlargement of source pixels on any frame (output pixels per source
         pixel, by height): above 1 the picture is softer than the source can give."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,12 +120,11 @@ def plan_reframe(
     panels = np.ones(count, dtype=np.int32)
     boxes = np.zeros((count, rules.max_panels, 4))
     framings = []
-    for shot in framing_units(analysis):
-        framing, shot_boxes = frame_shot(analysis, shot, (width, height), rules)
+    for framing, shot_boxes in frame_units(analysis, (width, height), rules):
         framings.append(framing)
-        span = slice(shot.start_frame, shot.end_frame)
+        span = slice(framing.start_frame, framing.end_frame)
         used = shot_boxes.shape[1]
-        layouts[span] = [framing.layout] * shot.frame_count
+        layouts[span] = [framing.layout] * (framing.end_frame - framing.start_frame)
         panels[span] = used
         boxes[span, :used] = shot_boxes
         boxes[span, used:] = shot_boxes[:, -1:]
@@ -141,6 +141,16 @@ def plan_reframe(
         panels=panels,
         boxes=boxes,
     )
+
+
+def frame_units(
+    analysis: Analysis, size: tuple[int, int], rules: FramingRules = FramingRules(), start: int = 0
+) -> Iterator[tuple[ShotFraming, np.ndarray]]:
+    """Framing and per-frame boxes (frames, panels, 4) of every framing unit of ``analysis``
+    that starts at or after frame ``start``, in order."""
+    for shot in framing_units(analysis):
+        if shot.start_frame >= start:
+            yield frame_shot(analysis, shot, size, rules)
 
 
 def framing_units(analysis: Analysis) -> list[Shot]:

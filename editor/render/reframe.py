@@ -22,6 +22,7 @@ What is decided here:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,7 +38,7 @@ from editor.media.decode import plane_array, prefetch
 from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, audio_args, video_args
 from editor.media.ffmpeg import pipe_to_ffmpeg
 from editor.media.probe import Media
-from editor.reframe.plan import ReframePlan
+from editor.reframe.plan import ReframePlan, ShotFraming
 from editor.render.frames import Canvas, Planes, crop_layout, fit_layout, split_layout
 
 AUDIO_MODES = ("auto", "none")
@@ -103,10 +104,61 @@ def to_planes(frame: av.VideoFrame) -> Planes:
     )
 
 
+class PlanFeed:
+    """A reframe plan that arrives shot by shot while the renderer is already at work.
+
+    Analysis hands over each shot once it is settled (:func:`editor.analysis.analyze.analyze`);
+    the renderer asks for frames in order and waits for the ones not planned yet.
+    """
+
+    def __init__(self, width: int, height: int, fps: float, frame_count: int) -> None:
+        self.width, self.height, self.fps, self.frame_count = width, height, fps, frame_count
+        self._frames: list[tuple[str, list[tuple]]] = []
+        self._done = threading.Condition()
+        self._closed = False
+        self._error: BaseException | None = None
+
+    @property
+    def planned(self) -> int:
+        """Frames planned so far."""
+        with self._done:
+            return len(self._frames)
+
+    def add(self, framing: ShotFraming, boxes: np.ndarray) -> None:
+        """Append the frames of one framing unit (boxes: frames x panels x 4)."""
+        rows = [(framing.layout, [tuple(float(v) for v in b) for b in frame]) for frame in boxes]
+        with self._done:
+            self._frames.extend(rows)
+            self._done.notify_all()
+
+    def close(self, error: BaseException | None = None) -> None:
+        """No more frames; with ``error``, the renderer stops with it."""
+        with self._done:
+            self._closed, self._error = True, error
+            self._done.notify_all()
+
+    def frame(self, index: int) -> tuple[str, list[tuple]] | None:
+        """Layout and boxes of frame ``index``, waiting until it is planned (None past the
+        end of a closed feed)."""
+        with self._done:
+            self._done.wait_for(lambda: index < len(self._frames) or self._closed)
+            if self._error is not None:
+                raise self._error
+            return self._frames[index] if index < len(self._frames) else None
+
+
 def layout(picture: Planes, plan: ReframePlan, index: int, canvas: Canvas | None = None) -> Planes:
     """Source frame ``index`` laid out as the plan says (drawn on ``canvas``'s arrays)."""
-    size = (plan.width, plan.height)
-    kind, boxes = plan.layouts[index], plan.frame_boxes(index)
+    entry = plan.frame(index)
+    if entry is None:
+        raise AutocutError("plan", f"has no frame {index}")
+    return draw(picture, *entry, (plan.width, plan.height), canvas)
+
+
+def draw(
+    picture: Planes, kind: str, boxes: list, size: tuple[int, int], canvas: Canvas | None = None
+) -> Planes:
+    """``picture`` in layout ``kind`` with ``boxes`` at ``size``."""
     if kind == "split":
         return split_layout(picture, boxes, size, canvas)
     if kind == "fit":
@@ -114,7 +166,7 @@ def layout(picture: Planes, plan: ReframePlan, index: int, canvas: Canvas | None
     return crop_layout(picture, boxes[0], size, canvas)
 
 
-def output_frame_count(media: Media, plan: ReframePlan) -> int:
+def output_frame_count(media: Media, plan: ReframePlan | PlanFeed) -> int:
     """Frames in the output: one per source frame at a constant rate, else the source's
     duration at the plan's rate."""
     if not media.variable_fps:
@@ -129,7 +181,7 @@ def outputs_before(time: float, fps: float) -> int:
 
 
 def output_pictures(
-    media: Media, plan: ReframePlan, progress: Callable[[int], None] | None = None
+    media: Media, plan: ReframePlan | PlanFeed, progress: Callable[[int], None] | None = None
 ) -> Iterator[Planes]:
     """The output frames of ``plan`` over ``media``, in order (see module notes)."""
     total = output_frame_count(media, plan)
@@ -139,14 +191,15 @@ def output_pictures(
     canvas = Canvas()
     sources = prefetch(source_pictures(media), PREFETCH_FRAMES)
     for index, (time, picture) in enumerate(sources):
-        if index >= plan.frame_count:
+        entry = plan.frame(index)
+        if entry is None:
             break
         if held is not None:
             upto = min(total, outputs_before(time, plan.fps)) if by_time else index
             for _ in range(done, upto):
                 yield held
             done = max(done, upto)
-        held = layout(picture, plan, index, canvas)
+        held = draw(picture, *entry, (plan.width, plan.height), canvas)
         if progress is not None:
             progress(1)
     if held is None:
@@ -155,7 +208,7 @@ def output_pictures(
         yield held
 
 
-def encoder_args(media: Media, plan: ReframePlan, options: RenderOptions) -> list[str]:
+def encoder_args(media: Media, plan: ReframePlan | PlanFeed, options: RenderOptions) -> list[str]:
     """ffmpeg arguments reading raw 4:2:0 frames on stdin and writing the delivery MP4 (the
     output path follows)."""
     if options.audio not in AUDIO_MODES:
@@ -201,7 +254,7 @@ def audio_offset(media: Media) -> float:
 
 def render_plan(
     media: Media,
-    plan: ReframePlan,
+    plan: ReframePlan | PlanFeed,
     path: Path,
     progress: Callable[[int], None] | None = None,
     options: RenderOptions = RenderOptions(),
