@@ -43,13 +43,19 @@ def reframe_video(
     worker: threading.Thread | None = None
     failure: list[BaseException] = []
 
+    rendered = [0]
+
     def settled(partial: Analysis) -> None:
         nonlocal feed, worker
+        if failure:
+            raise failure[0]  # the renderer stopped: no use reading on
         media = partial.media
         if feed is None:
             feed = PlanFeed(*size, media.fps, media.frame_count)
             worker = threading.Thread(
-                target=_render_feed, args=(media, feed, output, options, failure), daemon=True
+                target=_render_feed,
+                args=(media, feed, output, options, failure, rendered),
+                daemon=True,
             )
             worker.start()
         for framing, boxes in frame_units(partial, size, start=feed.planned):
@@ -74,7 +80,7 @@ def reframe_video(
     for framing, boxes in frame_units(analysis, size, start=streamed):
         feed.add(framing, boxes)
     feed.close()
-    worker.join()
+    _wait(worker, render_progress(analysis.media) if render_progress else None, rendered)
     if failure:
         raise failure[0]
     if not agrees or feed.planned != plan.frame_count:
@@ -83,12 +89,29 @@ def reframe_video(
     return analysis, plan
 
 
-def _render_feed(media, feed: PlanFeed, output: Path, options, failure: list) -> None:
-    """Render what ``feed`` delivers (run in a thread; an error is kept in ``failure``)."""
+def _render_feed(
+    media, feed: PlanFeed, output: Path, options, failure: list, rendered: list[int]
+) -> None:
+    """Render what ``feed`` delivers (run in a thread; an error is kept in ``failure``, the
+    frames done so far in ``rendered[0]``)."""
+
+    def count(frames: int) -> None:
+        rendered[0] += frames
+
     try:
-        render_plan(media, feed, output, None, options)
+        render_plan(media, feed, output, count, options)
     except BaseException as exc:
         failure.append(exc)
+
+
+def _wait(worker: threading.Thread, progress, rendered: list[int]) -> None:
+    """Wait for the renderer, showing on ``progress`` how many frames it has done."""
+    shown = 0
+    while worker.is_alive():
+        worker.join(0.25)
+        if progress is not None and rendered[0] > shown:
+            progress(rendered[0] - shown)
+            shown = rendered[0]
 
 
 def _same_frames(feed: PlanFeed, plan: ReframePlan, count: int) -> bool:
