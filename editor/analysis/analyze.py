@@ -95,7 +95,15 @@ class _Settled:
         self.tracks = 0
         self.shots: list[Shot] = []
 
-    def update(self, media, times, shots, signals, sound, faces) -> Analysis | None:
+    def update(
+        self,
+        media: Media,
+        times: list[float],
+        shots: ShotDetector,
+        signals: FrameSignals,
+        sound: AudioLevels,
+        faces: FaceSampler,
+    ) -> Analysis | None:
         """Take in newly settled cuts; an Analysis up to the last of them if there are any.
 
         Reports come at most every 2 % of the frames so far, so the arrays copied for each
