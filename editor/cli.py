@@ -56,6 +56,8 @@ def _make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--dry-run", action="store_true", help="plan and print the edit, render nothing"
     )
+    parser.add_argument("--title", help="series title on the cards (default: the input's name)")
+    parser.add_argument("--logo", type=Path, help="PNG logo shown on every frame")
     _add_no_cache(parser)
     parser.add_argument("--version", action="version", version=f"autocut {__version__}")
     return parser
@@ -71,7 +73,7 @@ def _make(argv: list[str]) -> int:
     hooks = Hooks(
         on_skip=lambda exc: print(f"autocut: skipped {exc}", file=sys.stderr),
         analysis_progress=_progress_bar if interactive else None,
-        render_logger="bar" if interactive else None,
+        render_progress=_render_bar if interactive else None,
     )
     report = make(
         args.inputs,
@@ -80,25 +82,23 @@ def _make(argv: list[str]) -> int:
         seed=args.seed,
         variants=args.variants,
         dry_run=args.dry_run,
+        title=args.title,
+        logo=args.logo,
         use_cache=not args.no_cache,
         hooks=hooks,
     )
+    from editor.assemble.summary import lint, summary_lines
+
     for out in report.outputs:
         if out.video is None:
-            _print_edl_summary(out.name, out.edl)
+            print("\n".join(summary_lines(out.name, out.edl)))
         else:
             print(f"{out.video}  ({out.edl.duration:.2f} s, {len(out.edl.segments)} shots)")
             print(out.edl_path)
+            print(out.cover)
+            for note in lint(out.edl):
+                print(f"autocut: note: {out.name}: {note}", file=sys.stderr)
     return 1 if report.skipped else 0
-
-
-def _print_edl_summary(name: str, edl) -> None:
-    print(f"{name}: {edl.preset}, seed {edl.seed}, {edl.duration:.2f} s, {edl.width}x{edl.height}")
-    for seg in edl.segments:
-        print(
-            f"  {seg.out_in:7.2f}-{seg.out_out:7.2f}  {Path(seg.source).name} "
-            f"[{seg.src_in:.2f}-{seg.src_out:.2f}] shot {seg.shot}"
-        )
 
 
 def _run_command(command: str, argv: list[str]) -> int:
@@ -325,6 +325,12 @@ def _progress_bar(media, what: str = "analyse"):
 
     bar = tqdm(total=media.frame_count, desc=f"{what} {media.path.name}", unit="f", leave=False)
     return bar.update
+
+
+def _render_bar(name: str, frames: int):
+    from tqdm import tqdm
+
+    return tqdm(total=frames, desc=f"render {name}", unit="f", leave=False).update
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -14,14 +14,15 @@ from pathlib import Path
 
 from editor.analysis.cache import analyse_file
 from editor.analysis.model import Analysis, Progress
+from editor.assemble.cards import series_title
 from editor.assemble.edl import Edl
-from editor.assemble.trailer import plan_trailer
+from editor.assemble.trailer import Logo, plan_trailer
 from editor.atomic import write_text
 from editor.errors import AutocutError
 from editor.inputs import collect_videos
 from editor.media.probe import Media
 from editor.preset import Preset
-from editor.render.compose import render_edl
+from editor.render.assemble import render_edl
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Output:
     edl: Edl
     video: Path | None
     edl_path: Path | None
+    cover: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class Hooks:
 
     on_skip: Callable[[AutocutError], None] | None = None
     analysis_progress: Callable[[Media], Progress | None] | None = None
-    render_logger: str | None = None
+    render_progress: Callable[[str, int], Progress | None] | None = None
+    """Called with an output's name and frame count before it renders."""
 
 
 def output_base(inputs: list[str | Path], preset: Preset) -> str:
@@ -91,24 +94,47 @@ def make(
     seed: int = 0,
     variants: int = 1,
     dry_run: bool = False,
+    title: str | None = None,
+    logo: Path | None = None,
     use_cache: bool = True,
     hooks: Hooks = Hooks(),
 ) -> Report:
     """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``.
 
-    ``use_cache=False`` analyses every file afresh and stores nothing in the analysis cache.
+    Each output is ``<name>.mp4``, its EDL ``<name>.edl.json`` and its cover
+    ``<name>.jpg``. Variant ``k`` (from 0) opens on a different hook and reorders the rest
+    (see :func:`editor.assemble.trailer.plan_trailer`). ``title`` is the series title on the
+    cards (default: the preset's, else the input's name); ``logo`` a PNG shown on every
+    frame. ``use_cache=False`` analyses every file afresh and stores nothing in the
+    analysis cache.
     """
+    logo_info = read_logo(logo) if logo is not None else None
     analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache)
     base = output_base(inputs, preset)
+    if title is None:
+        title = preset.cards.title_text or series_title(inputs)
     outputs = []
     for variant in range(variants):
         name = base if variants == 1 else f"{base}_v{variant + 1}"
-        edl = plan_trailer(analyses, preset, seed=seed + variant)
+        edl = plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
+                           logo=logo_info)  # fmt: skip
         if dry_run:
             outputs.append(Output(name, edl, None, None))
             continue
-        video = render_edl(edl, outdir / f"{name}.mp4", logger=hooks.render_logger)
+        cover = outdir / f"{name}.jpg"
+        progress = hooks.render_progress(name, edl.frame_count) if hooks.render_progress else None
+        video = render_edl(edl, outdir / f"{name}.mp4", cover=cover, progress=progress)
         edl_path = outdir / f"{name}.edl.json"
         write_text(edl_path, edl.to_json())
-        outputs.append(Output(name, edl, video, edl_path))
+        outputs.append(Output(name, edl, video, edl_path, cover))
     return Report(tuple(outputs), tuple(skipped))
+
+
+def read_logo(path: Path) -> Logo:
+    """The logo's path and pixel size; one clear error if it is not a readable image."""
+    import cv2
+
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED) if Path(path).is_file() else None
+    if image is None:
+        raise AutocutError(path, "logo is not a readable image file (PNG or JPEG)")
+    return Logo(str(Path(path).resolve()), int(image.shape[1]), int(image.shape[0]))

@@ -35,22 +35,75 @@ class Output:
     x264_preset: str = "veryfast"
 
 
-@dataclass(frozen=True)
-class Pacing:
-    """Shot lengths in seconds: the first shot lasts ``first_shot``, the last ``last_shot``,
-    lengths in between change linearly (trailers accelerate), never below ``min_shot``."""
+TRANSITIONS = ("cut", "crossfade", "dip")
+"""How two pictures join: a hard cut, a crossfade (both shots overlap for the transition
+length), or a dip (out to black and in again over the transition length)."""
 
-    first_shot: float = 2.5
-    last_shot: float = 1.2
-    min_shot: float = 0.6
+
+@dataclass(frozen=True)
+class Hook:
+    """The opening shot: the strongest moment, over before ``max_length`` seconds."""
+
+    max_length: float = 2.0
+
+
+@dataclass(frozen=True)
+class Act:
+    """One part of the output's footage time. Shots in it last ``first_shot`` seconds at its
+    start and ``last_shot`` at its end (linear in between) and join with ``transition``.
+    ``share`` is the act's part of the footage time after the hook (shares are normalised)."""
+
+    name: str
+    share: float
+    first_shot: float
+    last_shot: float
+    transition: str = "cut"
+
+
+@dataclass(frozen=True)
+class Cards:
+    """Title card after the hook and end card with the call to action (seconds; a title of
+    0 s means none: the end card still names the series). ``transition`` is how the cards
+    join the footage; ``title_text`` empty means the series title comes from the input's
+    name (or ``--title``)."""
+
+    title: float = 1.5
+    end: float = 2.5
+    title_text: str = ""
+    call_to_action: str = "Watch the full episode"
+    transition: str = "dip"
+
+
+@dataclass(frozen=True)
+class Transitions:
+    """Length in seconds of every crossfade and dip."""
+
+    length: float = 0.3
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Weights of each signal in a shot's score (see :mod:`editor.assemble.scoring`); 0 turns
+    a signal off."""
+
+    faces: float = 1.0
+    motion: float = 1.0
+    audio: float = 0.8
+    onsets: float = 0.5
+    sharpness: float = 0.5
+    exposure: float = 0.5
+    length: float = 0.2
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which shots may be used at all."""
+    """Which footage may be used at all."""
 
     min_brightness: float = 20.0
-    """Mean luma (0-255) below which a shot counts as black and is never used."""
+    """Mean luma (0-255) below which a frame counts as black and is never used."""
+    min_detail: float = 4.0
+    """Picture detail (:func:`editor.analysis.signals.detail`) below which a frame counts as
+    blurred or empty and is never used."""
     min_shot_length: float = 0.5
     """Shots shorter than this (seconds) are never used."""
 
@@ -61,7 +114,11 @@ class Preset:
     description: str
     duration: float
     output: Output = field(default_factory=Output)
-    pacing: Pacing = field(default_factory=Pacing)
+    hook: Hook = field(default_factory=Hook)
+    acts: tuple[Act, ...] = (Act("main", 1.0, 2.0, 1.2),)
+    cards: Cards = field(default_factory=Cards)
+    transitions: Transitions = field(default_factory=Transitions)
+    scoring: Scoring = field(default_factory=Scoring)
     selection: Selection = field(default_factory=Selection)
 
 
@@ -72,10 +129,25 @@ _POSITIVE = {
     "output.fps",
     "output.video_bitrate_kbps",
     "output.audio_bitrate_kbps",
-    "pacing.first_shot",
-    "pacing.last_shot",
-    "pacing.min_shot",
+    "hook.max_length",
+    "transitions.length",
 }
+_NOT_NEGATIVE = {
+    "cards.title",
+    "cards.end",
+    "scoring.faces",
+    "scoring.motion",
+    "scoring.audio",
+    "scoring.onsets",
+    "scoring.sharpness",
+    "scoring.exposure",
+    "scoring.length",
+    "selection.min_brightness",
+    "selection.min_detail",
+    "selection.min_shot_length",
+}
+MIN_SHOT = 0.4
+"""No planned shot is shorter than this (seconds): shorter flashes do not read."""
 _X264_PRESETS = [
     "ultrafast",
     "superfast",
@@ -144,6 +216,17 @@ def _build(cls: type, raw: dict, source: str, prefix: str):
             if not isinstance(value, dict):
                 raise AutocutError(source, f"'{key}' must be a table")
             values[f.name] = _build(expected, value, source, prefix=key + ".")
+        elif typing.get_origin(expected) is tuple:
+            item = typing.get_args(expected)[0]
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, dict) for v in value)
+            ):
+                raise AutocutError(source, f"'{key}' must be one or more [[{key}]] tables")
+            values[f.name] = tuple(
+                _build(item, v, source, prefix=f"{key}[{i}].") for i, v in enumerate(value)
+            )
         else:
             values[f.name] = _coerce(value, expected, source, key)
     return cls(**values)
@@ -164,12 +247,11 @@ def _type_word(expected: type) -> str:
 
 
 def _check_ranges(preset: Preset, source: str) -> None:
-    for key in _POSITIVE:
-        value = preset
-        for part in key.split("."):
-            value = getattr(value, part)
-        if value <= 0:
-            raise AutocutError(source, f"'{key}' must be greater than 0, not {value}")
+    for key in _POSITIVE | _NOT_NEGATIVE:
+        value = _get(preset, key)
+        if value < 0 or (value == 0 and key in _POSITIVE):
+            bound = "greater than 0" if key in _POSITIVE else "0 or more"
+            raise AutocutError(source, f"'{key}' must be {bound}, not {value}")
     out = preset.output
     if out.width % 2 or out.height % 2:
         raise AutocutError(source, "'output.width' and 'output.height' must be even (yuv420p)")
@@ -177,5 +259,31 @@ def _check_ranges(preset: Preset, source: str) -> None:
         raise AutocutError(
             source, f"'output.x264_preset' must be one of {', '.join(_X264_PRESETS)}"
         )
-    if preset.pacing.min_shot > min(preset.pacing.first_shot, preset.pacing.last_shot):
-        raise AutocutError(source, "'pacing.min_shot' must not exceed first_shot or last_shot")
+    if preset.cards.transition not in TRANSITIONS:
+        raise AutocutError(source, f"'cards.transition' must be one of {', '.join(TRANSITIONS)}")
+    for i, act in enumerate(preset.acts):
+        key = f"acts[{i}]"
+        if act.transition not in TRANSITIONS:
+            raise AutocutError(
+                source, f"'{key}.transition' must be one of {', '.join(TRANSITIONS)}"
+            )
+        for name in ("share", "first_shot", "last_shot"):
+            value = getattr(act, name)
+            if value <= 0:
+                raise AutocutError(source, f"'{key}.{name}' must be greater than 0, not {value}")
+        if min(act.first_shot, act.last_shot) < MIN_SHOT:
+            raise AutocutError(source, f"'{key}' shots must last at least {MIN_SHOT} s")
+    cards = preset.cards.title + preset.cards.end
+    if cards + preset.hook.max_length >= preset.duration:
+        raise AutocutError(
+            source, "'cards.title', 'cards.end' and 'hook.max_length' leave no time for footage"
+        )
+    if preset.transitions.length >= MIN_SHOT:
+        raise AutocutError(source, f"'transitions.length' must be under {MIN_SHOT} s")
+
+
+def _get(preset: Preset, key: str) -> float:
+    value = preset
+    for part in key.split("."):
+        value = getattr(value, part)
+    return value

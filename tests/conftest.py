@@ -73,6 +73,7 @@ def fake_analysis(
     size: tuple[int, int] = (1280, 720),
     bands: np.ndarray | None = None,
     audio_level: np.ndarray | None = None,
+    detail: list[float] | None = None,
 ) -> Analysis:
     """An Analysis made of plain numbers, for testing planners without media."""
     n = len(brightness)
@@ -93,4 +94,5 @@ def fake_analysis(
         face_boxes=no_faces() if faces is None else faces,
         motion_bands=np.zeros((n, 16), np.float32) if bands is None else bands,
         audio_level=np.full(n, -100.0, np.float32) if audio_level is None else audio_level,
+        detail=np.full(n, 20.0, np.float32) if detail is None else np.asarray(detail, np.float32),
     )

@@ -36,9 +36,9 @@ def test_unknown_preset(tmp_path):
 
 def test_bad_preset_file_names_the_key(tmp_path):
     out, preset = tmp_path / "out", tmp_path / "mine.toml"
-    preset.write_text('name = "mine"\ndescription = "x"\nduration = 10.0\n[pacing]\nfirst = 2\n')
+    preset.write_text('name = "mine"\ndescription = "x"\nduration = 10.0\n[hook]\nfirst = 2\n')
     result = run_cli(str(SAMPLE_FOOTAGE), "--preset", str(preset), "-o", str(out))
-    assert_clean_failure(result, out, str(preset), "pacing.first")
+    assert_clean_failure(result, out, str(preset), "hook.first")
 
 
 def test_probe_of_text_file(tmp_path):

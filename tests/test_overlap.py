@@ -34,7 +34,7 @@ def check_agreement(reports, final):
         assert partial.transitions == tuple(t for t in final.transitions if t.end_frame < end)
         rows = final.face_boxes[final.face_boxes[:, 0] < end]
         assert np.array_equal(partial.face_boxes, rows)
-        for name in ("brightness", "motion", "motion_bands", "audio_level"):
+        for name in ("brightness", "motion", "motion_bands", "audio_level", "detail"):
             assert np.array_equal(getattr(partial, name), getattr(final, name)[:end]), name
     plan = plan_reframe(final)
     streamed, start = [], 0

@@ -29,6 +29,22 @@ def test_builtin_presets_load():
         ),
         ('name = "x"\ndescription = "y"\nduration = 5\n[output]\nfps = true\n', "'output.fps'"),
         ("name = \n", "not valid TOML"),
+        (
+            'name = "x"\ndescription = "y"\nduration = 30\n[[acts]]\nname = "a"\nshare = 1\n'
+            'first_shot = 2\nlast_shot = 1\ntransition = "wipe"\n',
+            "'acts\\[0\\].transition' must be one of cut, crossfade, dip",
+        ),
+        (
+            'name = "x"\ndescription = "y"\nduration = 30\n[[acts]]\nname = "a"\nshare = 1\n'
+            "first_shot = 2\nlast_shot = 1\nspeed = 3\n",
+            "unknown key 'acts\\[0\\].speed'",
+        ),
+        ('name = "x"\ndescription = "y"\nduration = 30\nacts = 3\n', "'acts' must be one or more"),
+        ('name = "x"\ndescription = "y"\nduration = 5\n', "leave no time for footage"),
+        (
+            'name = "x"\ndescription = "y"\nduration = 30\n[scoring]\nfaces = -1\n',
+            "'scoring.faces' must be 0 or more",
+        ),
     ],
 )
 def test_bad_preset_names_file_and_key(text, message):
@@ -39,6 +55,20 @@ def test_bad_preset_names_file_and_key(text, message):
 
 def test_user_preset_file(tmp_path):
     path = tmp_path / "short.toml"
-    path.write_text('name = "short"\ndescription = "five seconds"\nduration = 5\n')
+    path.write_text(
+        'name = "short"\ndescription = "five seconds"\nduration = 5\n'
+        "[cards]\ntitle = 0\nend = 1.5\n[hook]\nmax_length = 1.5\n"
+    )
     preset = load_preset(str(path))
     assert preset.duration == 5.0 and preset.output.fps == 30.0
+    assert preset.cards.title == 0.0 and len(preset.acts) == 1
+
+
+def test_builtin_structures():
+    """The trailer builds in three acts to a climax cutting at least 30 times a minute."""
+    trailer = load_preset("trailer")
+    assert [a.name for a in trailer.acts] == ["setup", "escalation", "climax"]
+    assert 60 / max(trailer.acts[-1].first_shot, trailer.acts[-1].last_shot) >= 30
+    assert trailer.hook.max_length <= 2.0
+    promo = load_preset("promo")
+    assert 9.0 <= promo.duration <= 15.0 and promo.cards.call_to_action

@@ -78,6 +78,7 @@ def analyze(
         motion=signals.motion(),
         motion_bands=signals.motion_bands(),
         audio_level=sound.levels(time_array, media.duration),
+        detail=signals.detail(),
         transitions=tuple(transitions),
         face_boxes=faces.finish(shot_list, (media.width, media.height)),
     )
@@ -131,6 +132,7 @@ class _Settled:
             brightness=signals.brightness()[:end],
             motion=signals.motion()[:end],
             motion_bands=signals.motion_bands()[:end],
+            detail=signals.detail()[:end],
             audio_level=sound.levels(np.asarray(times[: end + 1]), float(times[end]))[:end],
             transitions=tuple(t for t in self.transitions if t.end_frame < end),
             face_boxes=np.concatenate(self.faces),

@@ -19,7 +19,7 @@ ANALYSIS_WIDTH = 320
 """Width of analysis frames in pixels: enough for shot changes and frame statistics at a
 fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
 
-ANALYSIS_VERSION = 6
+ANALYSIS_VERSION = 7
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
 FACE_COLUMNS = ("frame", "track_id", "x", "y", "w", "h", "score", "mouth")
@@ -58,6 +58,9 @@ class Analysis:
     audio_level: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.float32))
     """Sound level (RMS, dBFS) during each frame; -100 where silent or without audio; empty
     when not measured."""
+    detail: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.float32))
+    """Picture detail of each frame (see :func:`editor.analysis.signals.detail`); empty when
+    not measured."""
 
     @property
     def frame_count(self) -> int:

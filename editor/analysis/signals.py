@@ -1,4 +1,5 @@
-"""Cheap per-frame signals computed on the analysis frames: brightness and motion energy.
+"""Cheap per-frame signals computed on the analysis frames: brightness, detail and motion
+energy.
 
 Motion energy is also kept per vertical band (``MOTION_BANDS`` equal columns of the picture),
 which says *where* across the frame things move: the reframe planner frames a faceless shot
@@ -6,7 +7,9 @@ on its action with it.
 
 Both are means over the luma of the small analysis frame, so they cost well under a
 millisecond a frame. Brightness tells black and badly exposed shots apart; motion energy
-(mean absolute luma change from the previous frame) tells still shots from lively ones.
+(mean absolute luma change from the previous frame) tells still shots from lively ones;
+detail (the spread of the luma Laplacian) tells sharp pictures from blurred, out-of-focus or
+empty ones.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ class FrameSignals:
     def __init__(self) -> None:
         self._brightness: list[float] = []
         self._motion: list[float] = []
+        self._detail: list[float] = []
         self._bands: list[np.ndarray] = []
         self._previous: np.ndarray | None = None
 
@@ -31,6 +35,7 @@ class FrameSignals:
         if luma is None:
             luma = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         self._brightness.append(float(luma.mean()))
+        self._detail.append(detail(luma))
         if self._previous is None:
             self._motion.append(0.0)
             self._bands.append(np.zeros(MOTION_BANDS, np.float32))
@@ -48,9 +53,20 @@ class FrameSignals:
     def motion(self) -> np.ndarray:
         return np.asarray(self._motion, dtype=np.float32)
 
+    def detail(self) -> np.ndarray:
+        return np.asarray(self._detail, dtype=np.float32)
+
     def motion_bands(self) -> np.ndarray:
         """(frames, MOTION_BANDS) mean luma change per vertical band, left to right."""
         return np.asarray(self._bands, dtype=np.float32).reshape(-1, MOTION_BANDS)
+
+
+def detail(luma: np.ndarray) -> float:
+    """Standard deviation of the Laplacian of ``luma``: near 0 for a flat or badly blurred
+    picture, tens of levels for a sharp, textured one. Measured on the small analysis frame,
+    so it reflects focus and content at the scale a phone screen shows, not encoder grain."""
+    _mean, std = cv2.meanStdDev(cv2.Laplacian(luma, cv2.CV_16S, ksize=3))
+    return float(std[0, 0])
 
 
 SILENCE_DB = -100.0

@@ -1,8 +1,14 @@
 """The edit decision list: the single source of truth for one output.
 
-Everything a renderer needs is here (sources, in and out points, where the vertical window
-sits, output format), and nothing else is passed to it. The JSON form is deterministic:
-the same inputs, preset and seed give a byte-identical file.
+Everything a renderer needs is here (sources, in and out points, the vertical framing of
+every output frame, transitions, cards, overlays, cover frame, output format), and nothing
+else is passed to it. The JSON form is deterministic: the same inputs, preset and seed give
+a byte-identical file.
+
+Times are seconds. ``src_*`` count from a source's first frame; ``out_*`` from the start of
+the output. A segment's ``out_in``/``out_out`` is the whole time it is on screen, so two
+segments joined by a crossfade overlap by the crossfade's length; the *cut* between them is
+the middle of the overlap.
 """
 
 from __future__ import annotations
@@ -15,12 +21,31 @@ EDL_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Segment:
-    """One piece of one source placed on the output timeline (seconds).
+class Join:
+    """How a picture enters or leaves: ``kind`` is cut, crossfade or dip; ``length`` is
+    the whole transition in seconds (0 for a cut)."""
 
-    ``src_in``/``src_out`` count from the source's first frame; ``out_in``/``out_out`` from the
-    start of the output. ``crop`` is the source window ``[x, y, w, h]`` in display pixels.
-    ``audio`` says whether the source's sound plays under it (False: silence).
+    kind: str = "cut"
+    length: float = 0.0
+
+
+@dataclass(frozen=True)
+class Framing:
+    """The vertical framing of one output frame: reframe layout and source boxes
+    (``[x, y, w, h]`` in source display pixels; one per panel)."""
+
+    layout: str
+    boxes: tuple[tuple[float, float, float, float], ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of one source on the output timeline.
+
+    ``frames`` holds the framing of each output frame the segment shows, in order;
+    ``audio`` says whether the source's sound plays under it (False: silence). ``act`` is
+    the part of the structure it belongs to ("hook" or an act's name) and ``score`` the
+    highlight score of the footage (0..1).
     """
 
     source: str
@@ -29,12 +54,60 @@ class Segment:
     out_in: float
     out_out: float
     shot: int
-    crop: tuple[int, int, int, int]
+    act: str
+    score: float
     audio: bool
+    enter: Join
+    leave: Join
+    frames: tuple[Framing, ...]
 
     @property
     def duration(self) -> float:
         return self.out_out - self.out_in
+
+
+@dataclass(frozen=True)
+class Text:
+    """A block of text fitted (wrapped, then shrunk until it fits) into ``box`` (output
+    pixels ``[x, y, w, h]``). ``style`` is "title" or "button"."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    style: str
+
+
+@dataclass(frozen=True)
+class Still:
+    """One source picture at ``time`` framed as ``framing``: a card's background."""
+
+    source: str
+    time: float
+    framing: Framing
+
+
+@dataclass(frozen=True)
+class Card:
+    """A full-screen card: ``texts`` over a blurred, darkened ``background``."""
+
+    kind: str
+    out_in: float
+    out_out: float
+    texts: tuple[Text, ...]
+    background: Still
+    enter: Join
+    leave: Join
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """An image (PNG, alpha honoured) shown at ``box`` (output pixels) from ``out_in`` to
+    ``out_out``."""
+
+    kind: str
+    path: str
+    box: tuple[int, int, int, int]
+    out_in: float
+    out_out: float
 
 
 @dataclass(frozen=True)
@@ -43,6 +116,7 @@ class Edl:
 
     preset: str
     seed: int
+    variant: int
     duration: float
     width: int
     height: int
@@ -51,6 +125,10 @@ class Edl:
     audio_bitrate_kbps: int
     x264_preset: str
     segments: tuple[Segment, ...]
+    cards: tuple[Card, ...] = ()
+    overlays: tuple[Overlay, ...] = ()
+    cover_time: float = 0.0
+    """Output time of the frame written as the cover picture."""
     version: int = EDL_VERSION
 
     @property
@@ -58,15 +136,57 @@ class Edl:
         return round(self.duration * self.fps)
 
     def to_dict(self) -> dict:
-        data = dataclasses.asdict(self)
-        data["segments"] = [{**dataclasses.asdict(s), "crop": list(s.crop)} for s in self.segments]
-        return data
+        return _plain(self)
 
     def to_json(self) -> str:
         """Stable JSON: fixed key order, floats as computed (already rounded), newline at end."""
-        return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+        return json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict) -> Edl:
-        segments = tuple(Segment(**{**s, "crop": tuple(s["crop"])}) for s in data["segments"])
-        return cls(**{**data, "segments": segments})
+        return _build(cls, data)
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+_NESTED = {
+    (Segment, "enter"): Join,
+    (Segment, "leave"): Join,
+    (Segment, "frames"): (Framing,),
+    (Card, "texts"): (Text,),
+    (Card, "background"): Still,
+    (Card, "enter"): Join,
+    (Card, "leave"): Join,
+    (Still, "framing"): Framing,
+    (Edl, "segments"): (Segment,),
+    (Edl, "cards"): (Card,),
+    (Edl, "overlays"): (Overlay,),
+}
+
+
+def _build(cls: type, data: dict):
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        raw = data[f.name]
+        nested = _NESTED.get((cls, f.name))
+        if isinstance(nested, tuple):
+            values[f.name] = tuple(_build(nested[0], item) for item in raw)
+        elif nested is not None:
+            values[f.name] = _build(nested, raw)
+        elif isinstance(raw, list):
+            values[f.name] = _tuples(raw)
+        else:
+            values[f.name] = raw
+    return cls(**values)
+
+
+def _tuples(value):
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value

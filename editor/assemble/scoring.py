@@ -1,9 +1,18 @@
 """Which stretches of footage may be used, and how strongly each one holds the eye.
 
-A *piece* is a usable stretch of one shot: away from the cut on either side, with no black
-or nearly black frames (fades, black slugs), and no longer than a trailer shot ever is, so a
-long shot offers several pieces. Its score is its motion energy: still, dull pictures rank
-last. These are pure functions of the analysis numbers.
+A *piece* is a usable stretch of one shot, no longer than any planned shot, so a long shot
+offers several. What is decided here, from the analysis numbers alone (pure functions):
+
+- **Rejected, never used:** frames darker than ``selection.min_brightness`` (black slugs,
+  fades), frames with less picture detail than ``selection.min_detail`` (out of focus, or an
+  empty, flat picture), frames inside a gradual transition (fade or dissolve) and frames
+  within :data:`CUT_MARGIN_SECONDS` of a cut, and shots shorter than
+  ``selection.min_shot_length``.
+- **Score:** a weighted mean (weights from the preset's ``[scoring]`` table) of features in
+  0..1, each on a fixed scale so that a score means the same on any footage:
+  faces (size of the largest face, its detector confidence, a bonus for two or more faces),
+  motion energy, audio level, audio onsets (hits, lines starting), sharpness, exposure, and
+  the length of the shot the piece comes from (flash shots are often transitional).
 """
 
 from __future__ import annotations
@@ -14,16 +23,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from editor.analysis.model import Analysis
-from editor.preset import Preset
+from editor.analysis.model import Analysis, Shot
+from editor.preset import MIN_SHOT, Preset, Scoring
 
 CUT_MARGIN_SECONDS = 0.1
 """Frames this close to a cut are never used: they may hold the tail of a transition."""
+FEATURES = ("faces", "motion", "audio", "onsets", "sharpness", "exposure", "length")
+
+FACE_FULL = 0.25
+"""A face this tall (share of the source height) or taller counts fully: a close-up."""
+MOTION_SCALE = 3.0
+"""Mean luma change per frame (levels) at which motion counts 63 %."""
+AUDIO_FLOOR_DB, AUDIO_FULL_DB = -45.0, -12.0
+"""Sound level counting nothing / fully."""
+ONSET_RISE_DB = 6.0
+"""An onset: the level jumps by this much above its minimum over the previous few frames."""
+ONSETS_FULL = 2.0
+"""Onsets per second counting fully."""
+DETAIL_SCALE = 15.0
+"""Picture detail at which sharpness counts 63 %."""
+MID_GREY = 118.0
+"""Best mean luma: the middle of the video range."""
+LENGTH_FULL = 3.0
+"""Shots this long (seconds) or longer count fully for length."""
 
 
 @dataclass(frozen=True)
 class Piece:
-    """A usable stretch ``[start_frame, end_frame)`` of shot ``shot`` in source ``source``."""
+    """A usable stretch ``[start_frame, end_frame)`` of shot ``shot`` in source ``source``,
+    its features (0..1, in :data:`FEATURES` order) and its score (0..1)."""
 
     source: int
     shot: int
@@ -31,35 +59,61 @@ class Piece:
     end_frame: int
     start: float
     end: float
+    features: tuple[float, ...]
     score: float
 
     @property
     def duration(self) -> float:
         return self.end - self.start
 
+    def feature(self, name: str) -> float:
+        return self.features[FEATURES.index(name)]
 
-def usable_pieces(analysis: Analysis, source: int, preset: Preset) -> list[Piece]:
-    """All pieces of one analysed file, in source order, with raw motion scores."""
+
+def usable_mask(analysis: Analysis, preset: Preset) -> np.ndarray:
+    """True for every frame that may be used (see the module notes)."""
+    n = analysis.frame_count
     fps = analysis.media.fps
+    sel = preset.selection
+    usable = analysis.brightness >= sel.min_brightness
+    if analysis.detail.size == n:
+        usable &= analysis.detail >= sel.min_detail
     margin = max(2, round(CUT_MARGIN_SECONDS * fps))
-    max_piece = 1.25 * max(preset.pacing.first_shot, preset.pacing.last_shot)
-    min_piece = preset.pacing.min_shot
-    bright = analysis.brightness >= preset.selection.min_brightness
+    for cut in analysis.cuts:
+        usable[max(0, cut - margin) : cut + margin] = False
+    for t in analysis.transitions:
+        usable[max(0, t.start_frame - margin) : t.end_frame + 1 + margin] = False
+    for shot in analysis.shots:
+        if shot.duration < sel.min_shot_length:
+            usable[shot.start_frame : shot.end_frame] = False
+    return usable
+
+
+def usable_pieces(
+    analysis: Analysis, source: int, preset: Preset, max_piece: float | None = None
+) -> list[Piece]:
+    """All pieces of one analysed file, in source order, scored.
+
+    ``max_piece`` (seconds) caps a piece's length; by default 1.25 times the longest shot
+    the preset plans, so every piece can fill any shot with a little room to centre it.
+    """
+    if max_piece is None:
+        longest = max(max(a.first_shot, a.last_shot) for a in preset.acts)
+        max_piece = 1.25 * max(longest, preset.hook.max_length)
+    usable = usable_mask(analysis, preset)
+    level = analysis.audio_level if analysis.audio_level.size == analysis.frame_count else None
+    onsets = onset_frames(level) if level is not None else np.zeros(analysis.frame_count, bool)
     pieces = []
     for shot in analysis.shots:
-        if shot.duration < preset.selection.min_shot_length:
-            continue
-        first = shot.start_frame + (margin if shot.start_frame > 0 else 0)
-        last = shot.end_frame - (margin if shot.end_frame < analysis.frame_count else 0)
-        for run_start, run_end in _true_runs(bright, first, last):
+        for run_start, run_end in _true_runs(usable, shot.start_frame, shot.end_frame):
             run_time = _span(analysis, run_start, run_end)
-            if run_time < min_piece:
+            if run_time < MIN_SHOT:
                 continue
             parts = math.ceil(run_time / max_piece)
             edges = np.linspace(run_start, run_end, parts + 1).round().astype(int)
             for a, b in itertools.pairwise(edges):
-                motion = analysis.motion[max(a, shot.start_frame + 1) : b]
                 start = float(analysis.times[a])
+                features = piece_features(analysis, shot, int(a), int(b), onsets)
                 pieces.append(
                     Piece(
                         source=source,
@@ -68,10 +122,81 @@ def usable_pieces(analysis: Analysis, source: int, preset: Preset) -> list[Piece
                         end_frame=int(b),
                         start=start,
                         end=start + _span(analysis, int(a), int(b)),
-                        score=float(motion.mean()) if motion.size else 0.0,
+                        features=features,
+                        score=weighted_score(features, preset.scoring),
                     )
                 )
     return pieces
+
+
+def piece_features(
+    analysis: Analysis, shot: Shot, start: int, end: int, onsets: np.ndarray
+) -> tuple[float, ...]:
+    """The features of frames ``[start, end)`` of ``shot``, each in 0..1 (module notes)."""
+    seconds = max(_span(analysis, start, end), 1e-6)
+    motion = analysis.motion[max(start, shot.start_frame + 1) : end]
+    faces = _face_feature(analysis, start, end)
+    if analysis.audio_level.size == analysis.frame_count:
+        level = float(np.mean(analysis.audio_level[start:end]))
+        audio = _clip01((level - AUDIO_FLOOR_DB) / (AUDIO_FULL_DB - AUDIO_FLOOR_DB))
+        onset = _clip01(float(onsets[start:end].sum()) / seconds / ONSETS_FULL)
+    else:
+        audio = onset = 0.0
+    detail = analysis.detail[start:end] if analysis.detail.size == analysis.frame_count else None
+    sharp = 1.0 - math.exp(-float(np.median(detail)) / DETAIL_SCALE) if detail is not None else 0.5
+    bright = float(np.mean(analysis.brightness[start:end]))
+    exposure = _clip01(1.0 - abs(bright - MID_GREY) / MID_GREY)
+    return (
+        faces,
+        1.0 - math.exp(-float(motion.mean()) / MOTION_SCALE) if motion.size else 0.0,
+        audio,
+        onset,
+        sharp,
+        exposure,
+        _clip01(shot.duration / LENGTH_FULL),
+    )
+
+
+def weighted_score(features: tuple[float, ...], weights: Scoring) -> float:
+    """Weighted mean of ``features`` (0..1); 0 when every weight is 0."""
+    w = np.asarray([getattr(weights, name) for name in FEATURES], float)
+    total = float(w.sum())
+    return round(float(np.dot(w, features)) / total, 6) if total > 0 else 0.0
+
+
+def onset_frames(level: np.ndarray, lookback: int = 3) -> np.ndarray:
+    """Frames where the sound level jumps :data:`ONSET_RISE_DB` over its minimum across the
+    previous ``lookback`` frames and is clearly audible: percussive hits, lines starting."""
+    padded = np.concatenate([np.full(lookback, level[0] if level.size else 0.0), level])
+    windows = np.lib.stride_tricks.sliding_window_view(padded[:-1], lookback)
+    floor = windows.min(axis=1) if level.size else np.zeros(0)
+    rise = level - floor
+    hits = (rise >= ONSET_RISE_DB) & (level > AUDIO_FLOOR_DB)
+    hits[1:] &= ~hits[:-1]  # one onset per rise
+    return hits
+
+
+def _face_feature(analysis: Analysis, start: int, end: int) -> float:
+    """Largest face size (share of the source height, full at :data:`FACE_FULL`) times its
+    confidence, averaged over the frames, plus 0.2 where two or more faces show."""
+    faces = analysis.face_boxes
+    if faces.shape[0] == 0:
+        return 0.0
+    lo, hi = np.searchsorted(faces[:, 0], [start, end], side="left")
+    rows = faces[lo:hi]
+    if rows.shape[0] == 0:
+        return 0.0
+    frames = rows[:, 0].astype(int) - start
+    size = np.minimum(1.0, rows[:, 5] / (FACE_FULL * analysis.media.height)) * rows[:, 6]
+    best = np.zeros(end - start)
+    np.maximum.at(best, frames, size)
+    count = np.bincount(frames, minlength=end - start)
+    value = best + 0.2 * (count >= 2)
+    return _clip01(float(value.mean()))
+
+
+def _clip01(value: float) -> float:
+    return min(1.0, max(0.0, value))
 
 
 def _span(analysis: Analysis, start: int, end: int) -> float:

@@ -191,3 +191,44 @@ def _region(plane: np.ndarray, box: Box) -> np.ndarray:
     x, y, w, h = (round(float(v)) for v in box)
     x, y = max(0, min(x, fw - 1)), max(0, min(y, fh - 1))
     return plane[y : min(fh, y + max(1, h)), x : min(fw, x + max(1, w))]
+
+
+KR, KB = 0.2126, 0.0722
+"""BT.709 luma weights of red and blue: the output's colour tags, and HD sources' colours."""
+
+
+def to_rgb(picture: Planes) -> np.ndarray:
+    """A limited-range BT.709 4:2:0 picture as RGB (even size: an odd last row or column is
+    dropped), for covers, card backgrounds and eyes. Chroma is upsampled linearly."""
+    y, u, v = picture
+    height, width = y.shape[0] // 2 * 2, y.shape[1] // 2 * 2
+    luma = (y[:height, :width].astype(np.float32) - 16.0) / 219.0
+    size = (width, height)
+    pb = (cv2.resize(u[: height // 2, : width // 2], size, interpolation=cv2.INTER_LINEAR)
+          .astype(np.float32) - 128.0) / 224.0  # fmt: skip
+    pr = (cv2.resize(v[: height // 2, : width // 2], size, interpolation=cv2.INTER_LINEAR)
+          .astype(np.float32) - 128.0) / 224.0  # fmt: skip
+    r = luma + 2 * (1 - KR) * pr
+    b = luma + 2 * (1 - KB) * pb
+    g = (luma - KR * r - KB * b) / (1 - KR - KB)
+    rgb = np.stack([r, g, b], axis=-1) * 255.0
+    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+
+
+def from_rgb(rgb: np.ndarray, alpha: np.ndarray | None = None) -> tuple[Planes, tuple | None]:
+    """An RGB picture (even size) as limited-range BT.709 4:2:0 planes; with ``alpha``
+    (0..1 per pixel), also the alpha at luma and at chroma resolution."""
+    height, width = rgb.shape[0] // 2 * 2, rgb.shape[1] // 2 * 2
+    r, g, b = (rgb[:height, :width, i].astype(np.float32) / 255.0 for i in range(3))
+    luma = KR * r + (1 - KR - KB) * g + KB * b
+    pb = (b - luma) / (2 * (1 - KB))
+    pr = (r - luma) / (2 * (1 - KR))
+    half = (width // 2, height // 2)
+    y = np.clip(16.0 + 219.0 * luma + 0.5, 0, 255).astype(np.uint8)
+    u = np.clip(128.0 + 224.0 * cv2.resize(pb, half, interpolation=cv2.INTER_AREA) + 0.5, 0, 255)
+    v = np.clip(128.0 + 224.0 * cv2.resize(pr, half, interpolation=cv2.INTER_AREA) + 0.5, 0, 255)
+    planes = (y, u.astype(np.uint8), v.astype(np.uint8))
+    if alpha is None:
+        return planes, None
+    a = alpha[:height, :width].astype(np.float32)
+    return planes, (a, cv2.resize(a, half, interpolation=cv2.INTER_AREA))

@@ -39,7 +39,7 @@ from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, audio_args, video_ar
 from editor.media.ffmpeg import pipe_to_ffmpeg
 from editor.media.probe import Media
 from editor.reframe.plan import ReframePlan, ShotFraming
-from editor.render.frames import Canvas, Planes, crop_layout, fit_layout, split_layout
+from editor.render.frames import Canvas, Planes, crop_layout, fit_layout, split_layout, to_rgb
 
 AUDIO_MODES = ("auto", "none")
 """``auto``: the source's sound, or a silent track when it has none; ``none``: no audio."""
@@ -47,7 +47,7 @@ AUDIO_MODES = ("auto", "none")
 PREFETCH_FRAMES = 4
 """Full-size source frames decoded ahead of the layout work (about 3 MB each at 1080p)."""
 
-_TURNS = {0: None, 90: cv2.ROTATE_90_COUNTERCLOCKWISE, -90: cv2.ROTATE_90_CLOCKWISE,
+TURNS = {0: None, 90: cv2.ROTATE_90_COUNTERCLOCKWISE, -90: cv2.ROTATE_90_CLOCKWISE,
           180: cv2.ROTATE_180}  # fmt: skip
 
 
@@ -64,7 +64,7 @@ class RenderOptions:
 def source_pictures(media: Media) -> Iterator[tuple[float, Planes]]:
     """Full-size upright 4:2:0 pictures of ``media`` with their times (seconds from the first
     frame), in presentation order."""
-    turn = _TURNS[media.rotation]
+    turn = TURNS[media.rotation]
     try:
         with av.open(str(media.path), metadata_errors="ignore") as container:
             stream = container.streams.video[0]
@@ -290,20 +290,6 @@ def debug_frames(media: Media, plan: ReframePlan, faces: np.ndarray) -> Iterator
         cv2.putText(canvas, f"{index} {mode}", (12, 32),
                     cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 255, 0), 2)  # fmt: skip
         yield canvas
-
-
-def to_rgb(picture: Planes) -> np.ndarray:
-    """A 4:2:0 picture as RGB (even size: an odd last row or column is dropped), for eyes."""
-    y, u, v = picture
-    height, width = y.shape[0] // 2 * 2, y.shape[1] // 2 * 2
-    stacked = np.concatenate(
-        [
-            y[:height, :width].reshape(-1),
-            np.ascontiguousarray(u[: height // 2, : width // 2]).reshape(-1),
-            np.ascontiguousarray(v[: height // 2, : width // 2]).reshape(-1),
-        ]
-    ).reshape(height * 3 // 2, width)
-    return cv2.cvtColor(stacked, cv2.COLOR_YUV2RGB_I420)
 
 
 def render_debug(
