@@ -74,13 +74,13 @@ def lint(edl: Edl) -> list[str]:
                 f"{Path(a.source).name} {max(a.src_in, b.src_in):.2f}-"
                 f"{min(a.src_out, b.src_out):.2f} s is shown twice ({overlap:.2f} s)"
             )
-    for seg in edl.segments:
-        scale = upscale(seg, edl)
-        if scale > SOFT_UPSCALE:
-            notes.append(
-                f"{Path(seg.source).name} at {seg.src_in:.2f} s is enlarged {scale:.1f}x "
-                "(soft picture)"
-            )
+    soft = [upscale(seg, edl) for seg in edl.segments]
+    if soft and max(soft) > SOFT_UPSCALE:
+        count = sum(s > SOFT_UPSCALE for s in soft)
+        notes.append(
+            f"{count} of {len(soft)} shots enlarge their source up to {max(soft):.1f}x "
+            "(soft picture: the footage is smaller than the output)"
+        )
     return notes
 
 

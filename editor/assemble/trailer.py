@@ -89,7 +89,7 @@ def plan_trailer(
     if not pieces:
         raise _short(analyses, preset, 0.0)
     rank = {id(p): r for p, r in zip(pieces, _ranks(pieces, seed, variant))}
-    hook_piece = pick_hook(pieces, [rank[id(p)] for p in pieces], variant)
+    hook_piece = pick_hook(pieces, _ranks(pieces, seed, 0), variant)  # one order for variants
     hook_frames = min(round(preset.hook.max_length * fps), _capacity(hook_piece, fps))
     title_frames = round(preset.cards.title * fps)
     end_frames = round(preset.cards.end * fps)
