@@ -18,6 +18,7 @@ from editor.assemble.cards import series_title
 from editor.assemble.edl import Edl
 from editor.assemble.trailer import Logo, plan_trailer
 from editor.atomic import write_text
+from editor.batch.analyses import analyse_many
 from editor.errors import AutocutError
 from editor.inputs import collect_videos
 from editor.media.probe import Media
@@ -66,21 +67,22 @@ def analyse_inputs(
 ) -> tuple[list[Analysis], list[AutocutError]]:
     """Analyse every input video (through the analysis cache unless ``use_cache`` is off).
 
-    With several files, an unreadable one is reported through ``hooks.on_skip`` and returned
-    among the errors while the others go on; a lone file's error is raised as it is.
+    Several files are analysed side by side (:mod:`editor.batch.analyses`); an unreadable one
+    is reported through ``hooks.on_skip`` and returned among the errors while the others go
+    on; a lone file's error is raised as it is.
     """
     files = collect_videos(inputs)
     progress = hooks.analysis_progress
     if len(files) == 1:
         return [analyse_file(files[0], use_cache=use_cache, progress_factory=progress)], []
     analyses, skipped = [], []
-    for path in files:
-        try:
-            analyses.append(analyse_file(path, use_cache=use_cache, progress_factory=progress))
-        except AutocutError as exc:
-            skipped.append(exc)
+    for result in analyse_many(files, use_cache=use_cache, progress_factory=progress):
+        if isinstance(result, AutocutError):
+            skipped.append(result)
             if hooks.on_skip:
-                hooks.on_skip(exc)
+                hooks.on_skip(result)
+        else:
+            analyses.append(result)
     if not analyses:
         raise AutocutError(", ".join(map(str, inputs)), "none of the input files is readable video")
     return analyses, skipped

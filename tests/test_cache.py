@@ -204,7 +204,9 @@ def test_no_cache_flag_writes_nothing(cache_dir, command, tmp_path):
         args = ["scenes", str(CLIP), "--json", "--no-cache"]
     else:
         preset = tmp_path / "short.toml"
-        preset.write_text('name = "short"\ndescription = "5 s"\nduration = 5.0\n')
+        preset.write_text(
+            'name = "short"\ndescription = "5 s"\nduration = 5.0\n[cards]\ntitle = 0\nend = 1.5\n'
+        )
         args = [str(CLIP), "--preset", str(preset), "--dry-run", "--no-cache"]
     result = run_cli(*args)
     assert result.returncode == 0, result.stderr

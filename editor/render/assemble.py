@@ -133,18 +133,20 @@ class SourceReader:
 
 class SegmentPictures:
     """The output frames of one segment, by index within the segment, drawn on its own
-    canvases (a ring, so frames handed on are not overwritten while still queued)."""
+    canvases (a ring, so frames handed on are not overwritten while still queued), held
+    only while the segment is on screen."""
 
     def __init__(self, seg: Segment, media: Media, edl: Edl) -> None:
         self.seg, self.media, self.edl = seg, media, edl
         self.count = len(seg.frames)
         self._reader: SourceReader | None = None
-        self._canvases = [Canvas() for _ in range(AHEAD + 3)]
+        self._canvases: list[Canvas] = []
         self._turn = 0
 
     def frame(self, index: int) -> Planes:
         if self._reader is None:
             self._reader = SourceReader(self.media)
+            self._canvases = [Canvas() for _ in range(AHEAD + 3)]
         picture = self._reader.picture(self.seg.src_in + index / self.edl.fps)
         self._turn = (self._turn + 1) % len(self._canvases)
         framing = self.seg.frames[index]
@@ -154,9 +156,11 @@ class SegmentPictures:
         return out
 
     def close(self) -> None:
+        """Let go of the decoder and the canvases (frames already handed on stay valid)."""
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        self._canvases = []
 
 
 def laid_out(picture: Planes, framing: Framing, edl: Edl, canvas: Canvas | None = None):
