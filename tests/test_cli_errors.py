@@ -41,6 +41,19 @@ def test_bad_preset_file_names_the_key(tmp_path):
     assert_clean_failure(result, out, str(preset), "hook.first")
 
 
+def test_unreadable_logo_is_named(tmp_path):
+    out, logo = tmp_path / "out", tmp_path / "logo.png"
+    logo.write_text("not a picture")
+    result = run_cli(str(SAMPLE_FOOTAGE), "--logo", str(logo), "-o", str(out))
+    assert_clean_failure(result, out, str(logo), "logo")
+
+
+def test_too_little_footage_for_the_preset(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli(str(SAMPLE_FOOTAGE / "clip_a.mp4"), "--preset", "trailer", "-o", str(out))
+    assert_clean_failure(result, out, "clip_a.mp4", "not enough usable footage")
+
+
 def test_probe_of_text_file(tmp_path):
     fake = tmp_path / "clip.mp4"
     fake.write_bytes(b"\x00\x01garbage" * 100)

@@ -222,7 +222,9 @@ def test_logo_and_text_stay_inside_the_scaled_safe_box(tmp_path):
     preset = tmp_path / "small.toml"
     preset.write_text(SMALL_PRESET)
     logo = np.zeros((120, 300, 4), np.uint8)
-    logo[10:110, 10:290] = (40, 220, 60, 255)  # opaque green bar in a transparent border
+    squares = (np.indices((100, 280)) // 20).sum(axis=0) % 2 == 1
+    logo[10:110, 10:290, :3] = np.where(squares, 255, 0)[..., None]  # black and white squares
+    logo[10:110, 10:290, 3] = 255  # opaque, in a transparent border
     cv2.imwrite(str(tmp_path / "logo.png"), logo)
     plain, branded = tmp_path / "plain", tmp_path / "branded"
     for out, extra in (

@@ -507,9 +507,10 @@ def _snap_in(analysis: Analysis, piece: Piece, seconds: float) -> float:
 
 def _short(analyses: list[Analysis], preset: Preset, usable: float) -> AutocutError:
     where = analyses[0].media.path if len(analyses) == 1 else "input"
+    footage = preset.duration - preset.cards.title - preset.cards.end
     return AutocutError(
         where,
         f"not enough usable footage: {usable:.1f} s usable (not black, blurred, in a "
-        f"transition or too short), preset '{preset.name}' needs about "
-        f"{preset.duration - preset.cards.title - preset.cards.end:g} s",
+        f"transition or too short) is too little to cut {footage:g} s of shots for preset "
+        f"'{preset.name}' from; add footage or use a shorter preset",
     )

@@ -309,12 +309,16 @@ def _shadow_geometry(size: int) -> tuple[int, float, int]:
     return offset, radius, offset + math.ceil(2 * radius)
 
 
+def _inner(w: int, h: int) -> tuple[int, int]:
+    """Width and height of a ``w`` x ``h`` box less its margin (at least a pixel) each side."""
+    return w - 2 * max(1, round(w * MARGIN)), h - 2 * max(1, round(h * MARGIN))
+
+
 def _title(words: Sequence[str], w: int, h: int) -> np.ndarray:
     """White text with its shadow, centred; ink within the margin, the shadow within the
     array less its outermost pixel (where the blur's faint tail is cut off)."""
     out = np.zeros((h, w, 4), np.uint8)
-    mx, my = max(1, round(w * MARGIN)), max(1, round(h * MARGIN))
-    inner_w, inner_h = w - 2 * mx, h - 2 * my
+    inner_w, inner_h = _inner(w, h)
     if inner_w <= 0 or inner_h <= 0:
         return out
 
@@ -362,8 +366,7 @@ def _button(words: Sequence[str], w: int, h: int) -> np.ndarray:
     """An accent pill centred in the array, within the margin, with white text centred in it
     (its capitals' box centred vertically, its ink horizontally)."""
     out = np.zeros((h, w, 4), np.uint8)
-    mx, my = max(1, round(w * MARGIN)), max(1, round(h * MARGIN))
-    inner_w, inner_h = w - 2 * mx, h - 2 * my
+    inner_w, inner_h = _inner(w, h)
     if inner_w <= 0 or inner_h <= 0:
         return out
 
