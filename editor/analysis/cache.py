@@ -82,10 +82,9 @@ def analyse_file(
     root = cache_dir() if use_cache else None
     key = _entry_key(root, path) if root is not None else None
     if key is not None:
-        cached = _load_entry(root, key)
-        if cached is not None:
-            media = dataclasses.replace(cached.media, path=path)
-            return dataclasses.replace(cached, media=media)
+        found = _from_entry(root, key, path)
+        if found is not None:
+            return found
     media = probe(path)
     from editor.analysis.analyze import analyze  # decoding libraries load only on a miss
 
@@ -94,6 +93,22 @@ def analyse_file(
     if key is not None:
         _save_entry(root, key, analysis)
     return analysis
+
+
+def cached_analysis(path: str | Path) -> Analysis | None:
+    """The cached :class:`Analysis` of ``path``, or None when the cache holds none (or there
+    is no usable cache). Reads nothing but the cache and, at most, the file's bytes."""
+    path = Path(path)
+    root = cache_dir()
+    key = _entry_key(root, path) if root is not None else None
+    return _from_entry(root, key, path) if key is not None else None
+
+
+def _from_entry(root: Path, key: str, path: Path) -> Analysis | None:
+    cached = _load_entry(root, key)
+    if cached is None:
+        return None
+    return dataclasses.replace(cached, media=dataclasses.replace(cached.media, path=path))
 
 
 # -- where the cache lives -------------------------------------------------------------------

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import Manager
 from pathlib import Path
 
-from editor.analysis.cache import ProgressFactory, analyse_file
+from editor.analysis.cache import ProgressFactory, analyse_file, cached_analysis
 from editor.analysis.model import Analysis, Progress
 from editor.errors import AutocutError
 from editor.media.probe import Media
@@ -39,19 +39,29 @@ def analyse_many(
     files: list[Path], *, use_cache: bool = True, progress_factory: ProgressFactory | None = None
 ) -> list[Analysis | AutocutError]:
     """The analysis of each file (or why it failed), in the order given."""
-    workers = analysis_workers(len(files))
+    done: dict[int, Analysis | AutocutError] = {}
+    if use_cache:  # hits cost no worker: only files to analyse go to the pool
+        for i, path in enumerate(files):
+            hit = cached_analysis(path)
+            if hit is not None:
+                done[i] = hit
+    todo = [i for i in range(len(files)) if i not in done]
+    workers = analysis_workers(len(todo))
     if workers == 1:
-        return [_one(path, use_cache, progress_factory) for path in files]
+        done.update({i: _one(files[i], use_cache, progress_factory) for i in todo})
+        return [done[i] for i in range(len(files))]
     with Manager() as manager, ProcessPoolExecutor(workers) as pool:
         reports = manager.Queue() if progress_factory is not None else None
         listener = _Listener(reports, progress_factory) if reports is not None else None
-        jobs = [pool.submit(_worker, path, use_cache, reports) for path in files]
+        jobs = {i: pool.submit(_worker, files[i], use_cache, reports) for i in todo}
         try:
-            results = [job.result() for job in jobs]
+            for i, job in jobs.items():
+                result = job.result()
+                done[i] = result if isinstance(result, Analysis) else AutocutError(*result)
         finally:
             if listener is not None:
                 listener.stop()
-    return [r if isinstance(r, Analysis) else AutocutError(*r) for r in results]
+    return [done[i] for i in range(len(files))]
 
 
 def _one(path: Path, use_cache: bool, factory: ProgressFactory | None) -> Analysis | AutocutError:

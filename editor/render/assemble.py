@@ -32,6 +32,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -57,6 +58,8 @@ CLICK_RAMP_SECONDS = 0.005
 COVER_QUALITY = 92
 AHEAD = 3
 """Output frames prepared ahead of the encoder, in a thread of their own."""
+AUDIO_READERS = 4
+"""Segments' sound read at once (short ffmpeg runs that mostly wait on starting up)."""
 
 
 @functools.cache
@@ -379,10 +382,12 @@ def mix_audio(edl: Edl, media: dict[str, Media]) -> np.ndarray:
     """The output's sound (samples x channels, float32), as the module notes say."""
     total = round(edl.frame_count / edl.fps * AUDIO_RATE)
     track = np.zeros((total, AUDIO_CHANNELS), np.float32)
-    for seg in edl.segments:
-        start = round(seg.out_in * AUDIO_RATE)
-        sound = segment_audio(seg, media[seg.source])[: max(0, total - start)]
-        track[start : start + len(sound)] += sound * _envelope(seg, len(sound))[:, None]
+    with ThreadPoolExecutor(AUDIO_READERS) as pool:  # each read is an ffmpeg process
+        sounds = pool.map(lambda seg: segment_audio(seg, media[seg.source]), edl.segments)
+        for seg, sound in zip(edl.segments, sounds):
+            start = round(seg.out_in * AUDIO_RATE)
+            sound = sound[: max(0, total - start)]
+            track[start : start + len(sound)] += sound * _envelope(seg, len(sound))[:, None]
     return np.clip(track, -1.0, 1.0)
 
 
