@@ -85,11 +85,12 @@ def _reporting(reports) -> ProgressFactory:
 
     def factory(media: Media) -> Progress:
         reports.put(("start", media))
-        counted = [0]
+        counted, seen = [0], [0]
 
         def progress(frames: int) -> None:
             counted[0] += frames
-            if counted[0] >= PROGRESS_EVERY:
+            seen[0] += frames
+            if counted[0] >= PROGRESS_EVERY or seen[0] >= media.frame_count:
                 reports.put(("frames", str(media.path), counted[0]))
                 counted[0] = 0
 
