@@ -1,4 +1,4 @@
-"""The main job: footage in, finished vertical outputs (MP4 + EDL JSON) out.
+"""The main job: footage in, finished vertical outputs (MP4, cover JPEG, EDL JSON) out.
 
 Stages run in order: collect inputs, analyse each file (one decode pass each, or none when
 the analysis cache already holds it: :mod:`editor.analysis.cache`), plan an EDL per output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -188,3 +189,12 @@ def test_lint_flags_a_slow_climax_and_repeated_footage():
     notes = lint(type(edl)(**{**edl.__dict__, "segments": (twice, *slow[1:-1], longer)}))
     assert any("cuts" in n and "climax" in n for n in notes)
     assert any("shown twice" in n for n in notes)
+
+
+def test_cards_can_be_left_out():
+    preset = load_preset("promo")
+    bare = dataclasses.replace(preset, cards=dataclasses.replace(preset.cards, title=0.0, end=0.0))
+    edl = plan_trailer([footage()], bare)
+    assert edl.cards == ()
+    assert edl.segments[-1].out_out == pytest.approx(preset.duration)
+    assert edl.segments[-1].leave.kind == "cut"

@@ -94,7 +94,7 @@ def plan_trailer(
     title_frames = round(preset.cards.title * fps)
     end_frames = round(preset.cards.end * fps)
     footage = total - hook_frames - title_frames - end_frames
-    slots = act_slots(preset, footage, fps, has_title=title_frames > 0)
+    slots = act_slots(preset, footage, fps, has_title=title_frames > 0, has_end=end_frames > 0)
     hook_leave = Join(preset.cards.transition if title_frames else "cut", _tlen(preset))
     hook_slot = Slot("hook", -1, hook_frames, Join(), _join(hook_leave, preset))
     hook_need = hook_frames + _handles(hook_slot, fps)
@@ -122,7 +122,8 @@ def plan_trailer(
             cursor += title_frames
         segments.append(_segment(analyses, plans, piece, slot, cursor, count, fps))
         cursor += count
-    cards.append(_end_card(preset, title, cursor, end_frames, segments[-1], fps))
+    if end_frames:
+        cards.append(_end_card(preset, title, cursor, end_frames, segments[-1], fps))
     cursor += end_frames
     assert cursor == total, (cursor, total)
     overlays = ()
@@ -159,7 +160,9 @@ def pick_hook(pieces: list[Piece], rank: list[float], variant: int) -> Piece:
     return pieces[order[variant % min(HOOK_CHOICES, len(order))]]
 
 
-def act_slots(preset: Preset, footage: int, fps: float, has_title: bool) -> list[Slot]:
+def act_slots(
+    preset: Preset, footage: int, fps: float, has_title: bool, has_end: bool = True
+) -> list[Slot]:
     """The shots of every act, in order, with their lengths (frames) and joins."""
     shares = np.asarray([a.share for a in preset.acts], float)
     marks = np.round(np.concatenate([[0.0], np.cumsum(shares)]) / shares.sum() * footage)
@@ -175,7 +178,8 @@ def act_slots(preset: Preset, footage: int, fps: float, has_title: bool) -> list
             slots.append(Slot(act.name, k, n, _join(enter, preset), Join()))
     for i in range(len(slots)):  # each slot leaves the way the next one enters
         nxt = slots[i + 1].enter if i + 1 < len(slots) else None
-        leave = nxt if nxt is not None else Join(preset.cards.transition, _tlen(preset))
+        last = Join(preset.cards.transition, _tlen(preset)) if has_end else Join()
+        leave = nxt if nxt is not None else last
         slots[i] = Slot(slots[i].act, slots[i].act_index, slots[i].frames, slots[i].enter,
                         _join(leave, preset))  # fmt: skip
     return slots
