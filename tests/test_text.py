@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from editor.render.text import ACCENT_COLOUR, composite, font_path, text_image
+from editor.render.text import ACCENT_COLOUR, font_path, text_image
 
 LONG_TITLE = "The night they came home: a story of courage, fear and hope."  # 60 characters
 LONG_BUTTON = "Watch the full trailer now on our channel"
@@ -110,42 +110,3 @@ def test_bad_style_raises(style):
 def test_bad_size_raises(size):
     with pytest.raises(ValueError):
         text_image("Hello", size, "title")
-
-
-def test_composite_blends():
-    frame = np.full((3, 4, 3), 100, np.uint8)
-    over = np.zeros((2, 3, 4), np.uint8)
-    over[0, 0] = (200, 10, 0, 255)  # opaque: replaces
-    over[0, 1] = (255, 255, 255, 0)  # transparent: leaves
-    over[0, 2] = (200, 0, 50, 128)  # half: mixes
-    before = frame.copy()
-    composite(frame, over, 1, 1)
-    assert tuple(frame[1, 1]) == (200, 10, 0)
-    assert tuple(frame[1, 2]) == (100, 100, 100)
-    expected = np.array([200, 0, 50]) * 128 / 255 + 100 * 127 / 255
-    assert np.abs(frame[1, 3].astype(float) - expected).max() <= 1
-    # Outside the overlay nothing changes (row 0 and column 0 here).
-    assert np.array_equal(frame[0], before[0])
-    assert np.array_equal(frame[:, 0], before[:, 0])
-
-
-@pytest.mark.parametrize("x, y", [(-2, -1), (3, 2), (-10, 0), (0, 10), (2, -5)])
-def test_composite_clips_at_frame_edges(x, y):
-    frame = np.zeros((4, 5, 3), np.uint8)
-    over = np.zeros((3, 3, 4), np.uint8)
-    over[..., :3] = 255
-    over[..., 3] = 255
-    composite(frame, over, x, y)
-    expected = np.zeros((4, 5), bool)
-    expected[max(y, 0) : max(min(y + 3, 4), 0), max(x, 0) : max(min(x + 3, 5), 0)] = True
-    assert np.array_equal(frame[..., 0] == 255, expected)
-    assert np.array_equal(frame[..., 0] == 0, ~expected)
-
-
-def test_composite_of_text_image_onto_frame():
-    frame = np.zeros((1920, 1080, 3), np.uint8)
-    card = text_image("Coming soon", (875, 314), "title")
-    composite(frame, card, 102, 800)
-    assert frame[800:1114, 102:977].max() == 255
-    assert frame[:800].max() == 0
-    assert frame[1114:].max() == 0

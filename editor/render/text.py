@@ -427,25 +427,3 @@ def text_image(text: str, size: tuple[int, int], style: str) -> np.ndarray:
     if style == "title":
         return _title(words, w, h)
     return _button(words, w, h)
-
-
-def composite(rgb: np.ndarray, rgba: np.ndarray, x: int, y: int) -> None:
-    """Alpha-blend ``rgba`` (straight alpha) onto the uint8 RGB frame ``rgb`` in place, with
-    its top-left corner at (x, y); parts off the frame are ignored. Only the covered region is
-    read and written, in integer arithmetic rounded to the nearest level."""
-    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
-        raise ValueError(f"frame must be uint8 (h, w, 3), got {rgb.dtype} {rgb.shape}")
-    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
-        raise ValueError(f"overlay must be uint8 (h, w, 4), got {rgba.dtype} {rgba.shape}")
-    frame_h, frame_w = rgb.shape[:2]
-    over_h, over_w = rgba.shape[:2]
-    x0, y0 = max(x, 0), max(y, 0)
-    x1, y1 = min(x + over_w, frame_w), min(y + over_h, frame_h)
-    if x0 >= x1 or y0 >= y1:
-        return
-    src = rgba[y0 - y : y1 - y, x0 - x : x1 - x]
-    dst = rgb[y0:y1, x0:x1]
-    alpha = src[..., 3:4].astype(np.uint16)
-    # At most 255 * 255 + 127, so uint16 holds every intermediate value.
-    mixed = src[..., :3] * alpha + dst * (255 - alpha) + 127
-    dst[...] = mixed // 255
