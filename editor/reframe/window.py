@@ -2,21 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Box:
-    """An axis-aligned box in source pixels (display orientation)."""
-
-    x: int
-    y: int
-    w: int
-    h: int
-
-    def as_list(self) -> list[int]:
-        return [self.x, self.y, self.w, self.h]
-
 
 def fit_window(src_w: int, src_h: int, out_w: int, out_h: int) -> tuple[int, int]:
     """Size of the largest window with the output's aspect ratio that fits in the source.
@@ -30,9 +15,3 @@ def fit_window(src_w: int, src_h: int, out_w: int, out_h: int) -> tuple[int, int
         w = src_w
         h = round(src_w * out_h / out_w)
     return max(2, min(src_w, w) // 2 * 2), max(2, min(src_h, h) // 2 * 2)
-
-
-def centre_window(src_w: int, src_h: int, out_w: int, out_h: int) -> Box:
-    """The largest output-aspect window centred in the source: the fallback framing."""
-    w, h = fit_window(src_w, src_h, out_w, out_h)
-    return Box((src_w - w) // 2, (src_h - h) // 2, w, h)

@@ -198,7 +198,7 @@ def card_picture(card: Card, edl: Edl, media: Media) -> Planes:
     return planes
 
 
-class Logo:
+class LogoLayer:
     """An overlay image in the output's planes, with its alpha, ready to blend at its box."""
 
     def __init__(self, overlay: Overlay) -> None:
@@ -286,7 +286,7 @@ def output_pictures(
     pictures = [SegmentPictures(seg, media[seg.source], edl) for seg in edl.segments]
     spans = [(round(s.out_in * fps), round(s.out_out * fps)) for s in edl.segments]
     cards = [(round(c.out_in * fps), round(c.out_out * fps), c) for c in edl.cards]
-    logos = [Logo(o) for o in edl.overlays]
+    logos = [LogoLayer(o) for o in edl.overlays]
     card_cache: dict[int, Planes] = {}
     mixed = [Canvas() for _ in range(AHEAD + 3)]
     try:
