@@ -149,15 +149,15 @@ def test_detector_choice(monkeypatch):
         detector_name("nonsense")
 
 
-def test_mtcnn_is_used_when_yuface_is_missing(monkeypatch):
+def test_mtcnn_is_used_when_libfacedetection_is_missing(monkeypatch):
     def missing():
-        raise ImportError("no yuface here")
+        raise ImportError("no libfacedetection here")
 
-    monkeypatch.setitem(faces_module._FACTORIES, "yuface", missing)
+    monkeypatch.setitem(faces_module._FACTORIES, "libfacedetection", missing)
     monkeypatch.delenv(DETECTOR_ENV, raising=False)
     assert detector_name() == "mtcnn"
     with pytest.raises(AutocutError):
-        detector_name("yuface")
+        detector_name("libfacedetection")
     empty = make_detector()(np.zeros((180, 320, 3), np.uint8))
     assert empty.shape == (0, 5)
 

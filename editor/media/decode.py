@@ -21,6 +21,7 @@ import numpy as np
 
 from editor.analysis.model import ANALYSIS_WIDTH
 from editor.errors import AutocutError
+from editor.media.container import open_input
 from editor.media.probe import Media
 
 ANALYSIS_DECODER_OPTIONS = {"skip_loop_filter": "all", "flags2": "+fast"}
@@ -125,7 +126,7 @@ def _decode_frames(media: Media, width: int, audio: AudioSink | None) -> Iterato
     scale_w, scale_h = (out_h, out_w) if upright else (out_w, out_h)
     turns = {0: 0, 90: 1, -90: -1, 180: 2}[media.rotation]
     try:
-        with av.open(str(media.path), metadata_errors="ignore") as container:
+        with open_input(media.path) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             stream.codec_context.options = ANALYSIS_DECODER_OPTIONS

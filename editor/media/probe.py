@@ -88,8 +88,10 @@ def probe(path: str | Path) -> Media:
         raise AutocutError(path, "is a folder, not a video file")
     import av  # loaded on first probe: reading cached results never needs it
 
+    from editor.media.container import open_input
+
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with open_input(path) as container:
             return _probe_open(path, container)
     except AutocutError:
         raise

@@ -44,6 +44,7 @@ from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment
 from editor.assemble.trailer import CARD_DARKEN
 from editor.atomic import atomic_output
 from editor.errors import AutocutError
+from editor.media.container import open_input
 from editor.media.decode import prefetch
 from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, audio_args, video_args
 from editor.media.ffmpeg import ffmpeg_exe, pipe_to_ffmpeg
@@ -104,7 +105,7 @@ class SourceReader:
     def _seek(self, time: float) -> None:
         try:
             if self._container is None:
-                self._container = av.open(str(self.media.path), metadata_errors="ignore")
+                self._container = open_input(self.media.path)
                 self._container.streams.video[0].thread_type = "AUTO"
             stream = self._container.streams.video[0]
             target = time + self.media.start_time

@@ -34,6 +34,7 @@ import numpy as np
 
 from editor.atomic import atomic_output
 from editor.errors import AutocutError
+from editor.media.container import open_input
 from editor.media.decode import plane_array, prefetch
 from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, audio_args, video_args
 from editor.media.ffmpeg import pipe_to_ffmpeg
@@ -66,7 +67,7 @@ def source_pictures(media: Media) -> Iterator[tuple[float, Planes]]:
     frame), in presentation order."""
     turn = TURNS[media.rotation]
     try:
-        with av.open(str(media.path), metadata_errors="ignore") as container:
+        with open_input(media.path) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             first = None
@@ -244,7 +245,7 @@ def audio_offset(media: Media) -> float:
     """Where the first picture shows, in seconds on ffmpeg's input timeline for the file
     (which starts at the container's earliest timestamp): the seek that lines sound up."""
     try:
-        with av.open(str(media.path), metadata_errors="ignore") as container:
+        with open_input(media.path) as container:
             start = container.start_time
     except av.FFmpegError as exc:
         raise AutocutError(media.path, f"not readable ({exc})") from None
