@@ -61,7 +61,7 @@ def ffmpeg_decode(paths: list[Path]) -> None:
 
 def end_to_end_trailer(footage: Path, repeat: int) -> Row:
     """The main job (analysis, planning, rendering a 30 s trailer) vs decoding its footage."""
-    paths = collect_videos([footage])
+    paths, _ = collect_videos([footage])
     with tempfile.TemporaryDirectory() as out:
         command = [
             sys.executable,

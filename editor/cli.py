@@ -1,36 +1,48 @@
 """The ``autocut`` command: argument parsing, progress display and exit codes only.
 
 Exit codes: 0 success; 1 bad input (one line on stderr: the file and what is wrong, or the
-output was made but some inputs were skipped); 2 usage error; 130 interrupted.
+output was made but some inputs were skipped); 2 usage error; 130 interrupted (Ctrl-C);
+143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from editor import __version__
-from editor.errors import AutocutError
+from editor.errors import AutocutError, Terminated
 
 COMMANDS = ("probe", "scenes", "reframe", "check", "presets")
 
 CSV_HEADER = ("shot", "start_frame", "end_frame", "start", "end", "duration")
 
 
+MAX_SEED = 2**32 - 1
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        if argv and argv[0] in COMMANDS:
-            return _run_command(argv[0], argv[1:])
-        return _make(argv)
+        with _sigterm_unwinds():
+            if argv and argv[0] in COMMANDS:
+                return _run_command(argv[0], argv[1:])
+            return _make(argv)
     except AutocutError as exc:
         print(f"autocut: {exc}", file=sys.stderr)
         return 1
+    except Terminated:
+        print("autocut: stopped (SIGTERM); no partial output was kept", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("autocut: interrupted; no partial output was kept", file=sys.stderr)
         return 130
@@ -40,7 +52,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread, so the run
+    unwinds as it does on Ctrl-C (temporary files removed, helpers stopped)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _make_parser() -> argparse.ArgumentParser:
+    from editor.assemble.variants import MAX_VARIANTS
+
     parser = argparse.ArgumentParser(
         prog="autocut",
         description=(
@@ -51,8 +83,18 @@ def _make_parser() -> argparse.ArgumentParser:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="video files or folders")
     parser.add_argument("--preset", default="trailer", help="preset name or .toml file")
     parser.add_argument("-o", "--output", default="out", type=Path, help="output folder")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the edit (default 0)")
-    parser.add_argument("--variants", type=_positive_int, default=1, help="outputs to make")
+    parser.add_argument(
+        "--seed",
+        type=_bounded_int(0, MAX_SEED),
+        default=0,
+        help=f"seed for the edit, 0 to {MAX_SEED} (default 0)",
+    )
+    parser.add_argument(
+        "--variants",
+        type=_bounded_int(1, MAX_VARIANTS),
+        default=1,
+        help=f"outputs to make, each a different edit (1 to {MAX_VARIANTS}, default 1)",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="plan and print the edit, render nothing"
     )
@@ -98,6 +140,8 @@ def _make(argv: list[str]) -> int:
             print(out.cover)
             for note in lint(out.edl):
                 print(f"autocut: note: {out.name}: {note}", file=sys.stderr)
+    for note in report.notes:
+        print(f"autocut: note: {note}", file=sys.stderr)
     return 1 if report.skipped else 0
 
 
@@ -134,7 +178,7 @@ def _check(argv: list[str]) -> int:
         description="Check files against the delivery rules of short-video platforms: lists "
         "every violation, exits non-zero if there is any.",
     )
-    parser.add_argument("videos", nargs="+", metavar="VIDEO")
+    parser.add_argument("videos", nargs="+", metavar="VIDEO", help="video files or folders")
     parser.add_argument(
         "--platform",
         choices=[*PLATFORMS, "all"],
@@ -143,8 +187,13 @@ def _check(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     names = list(PLATFORMS) if args.platform == "all" else [args.platform]
-    failed = False
-    for video in args.videos:
+    from editor.inputs import collect_videos
+
+    videos, problems = collect_videos(args.videos, footage=False)
+    for problem in problems:
+        print(f"autocut: {problem}", file=sys.stderr)
+    failed = bool(problems)
+    for video in videos:
         try:
             facts = read_facts(video)
         except AutocutError as exc:
@@ -192,8 +241,10 @@ def _scenes(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.copy and args.split is None:
         parser.error("--copy only goes with --split DIR")
-    if args.split is not None and args.split.exists() and not args.split.is_dir():
-        raise AutocutError(args.split, "is a file, not a folder")
+    if args.split is not None:
+        from editor.atomic import writable_folder
+
+        writable_folder(args.split)
     from editor.analysis.cache import analyse_file
 
     analysis = analyse_file(
@@ -252,8 +303,15 @@ def _reframe(argv: list[str]) -> int:
     )
     _add_no_cache(parser)
     args = parser.parse_args(argv)
-    from editor.atomic import write_text
+    from editor.atomic import writable_file, write_text
     from editor.render.reframe import RenderOptions, render_debug, render_plan
+
+    outputs = [p for p in (args.output, args.plan_out, args.debug_video) if p is not None]
+    if len({p.resolve() for p in outputs}) < len(outputs):
+        parser.error("-o, --plan-out and --debug-video must name different files")
+    inputs = tuple(Path(p) for p in (args.video, args.plan) if p is not None)
+    for path in outputs:
+        writable_file(path, not_one_of=inputs)
 
     options = RenderOptions(audio=args.audio)
     interactive = sys.stderr.isatty()
@@ -338,16 +396,32 @@ def _size(text: str) -> tuple[int, int]:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError("expected WIDTHxHEIGHT, e.g. 1080x1920") from None
-    if width <= 0 or height <= 0 or width % 2 or height % 2:
-        raise argparse.ArgumentTypeError("width and height must be even and positive")
+    from editor.preset import MAX_SIDE, MIN_SIDE
+
+    if (
+        width % 2
+        or height % 2
+        or not MIN_SIDE <= min(width, height) <= max(width, height) <= MAX_SIDE
+    ):
+        raise argparse.ArgumentTypeError(
+            f"width and height must be even and from {MIN_SIDE} to {MAX_SIDE}"
+        )
     return width, height
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+def _bounded_int(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {value}")
+        return value
+
+    return parse
 
 
 if __name__ == "__main__":

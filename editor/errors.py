@@ -12,3 +12,8 @@ class AutocutError(Exception):
         self.where = str(where)
         self.reason = reason
         super().__init__(f"{self.where}: {reason}")
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM). It unwinds like Ctrl-C, so every temporary
+    file is removed on the way out, and the CLI exits with 143."""

@@ -17,10 +17,11 @@ from editor.analysis.model import Analysis, Progress
 from editor.assemble.cards import series_title
 from editor.assemble.edl import Edl
 from editor.assemble.trailer import Logo, plan_trailer
-from editor.atomic import write_text
+from editor.assemble.variants import distinct_edits
+from editor.atomic import writable_folder, write_text
 from editor.batch.analyses import analyse_many
 from editor.errors import AutocutError
-from editor.inputs import collect_videos
+from editor.inputs import EDL_SUFFIX, collect_videos
 from editor.media.probe import Media
 from editor.preset import Preset
 from editor.render.assemble import render_edl
@@ -41,6 +42,9 @@ class Output:
 class Report:
     outputs: tuple[Output, ...]
     skipped: tuple[AutocutError, ...]
+    """Inputs that could not be used, each with its reason."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about the run as a whole (fewer variants than asked)."""
 
 
 @dataclass(frozen=True)
@@ -63,19 +67,30 @@ def output_base(inputs: list[str | Path], preset: Preset) -> str:
 
 
 def analyse_inputs(
-    inputs: list[str | Path], hooks: Hooks = Hooks(), *, use_cache: bool = True
+    inputs: list[str | Path],
+    hooks: Hooks = Hooks(),
+    *,
+    use_cache: bool = True,
+    outdir: Path | None = None,
 ) -> tuple[list[Analysis], list[AutocutError]]:
     """Analyse every input video (through the analysis cache unless ``use_cache`` is off).
 
-    Several files are analysed side by side (:mod:`editor.batch.analyses`); an unreadable one
-    is reported through ``hooks.on_skip`` and returned among the errors while the others go
-    on; a lone file's error is raised as it is.
+    Several files are analysed side by side (:mod:`editor.batch.analyses`). An input that
+    cannot be used (a missing path, a folder without videos, an unreadable file) is reported
+    through ``hooks.on_skip`` and returned among the errors while the others go on; when
+    nothing usable is left, a lone input's error is raised as it is, else one error for all.
+    ``outdir`` is the output folder, never read as footage (:func:`collect_videos`).
     """
-    files = collect_videos(inputs)
+    files, skipped = collect_videos(inputs, outdir)
+    if not files and len(skipped) == 1:
+        raise skipped[0]
+    for problem in skipped:
+        if hooks.on_skip:
+            hooks.on_skip(problem)
     progress = hooks.analysis_progress
-    if len(files) == 1:
+    if len(files) == 1 and not skipped:
         return [analyse_file(files[0], use_cache=use_cache, progress_factory=progress)], []
-    analyses, skipped = [], []
+    analyses = []
     for result in analyse_many(files, use_cache=use_cache, progress_factory=progress):
         if isinstance(result, AutocutError):
             skipped.append(result)
@@ -84,7 +99,7 @@ def analyse_inputs(
         else:
             analyses.append(result)
     if not analyses:
-        raise AutocutError(", ".join(map(str, inputs)), "none of the input files is readable video")
+        raise AutocutError(", ".join(map(str, inputs)), "none of the inputs is readable video")
     return analyses, skipped
 
 
@@ -104,32 +119,46 @@ def make(
     """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``.
 
     Each output is ``<name>.mp4``, its EDL ``<name>.edl.json`` and its cover
-    ``<name>.jpg``. Variant ``k`` (from 0) opens on a different hook and reorders the rest
-    (see :func:`editor.assemble.trailer.plan_trailer`). ``title`` is the series title on the
+    ``<name>.jpg``. Variants are different edits (:func:`distinct_edits`): fewer are made,
+    with a note in the report, when the footage holds fewer. The output folder is checked
+    (created, writable) before any analysis, except for a dry run, which writes nothing.
+    ``title`` is the series title on the
     cards (default: the preset's, else the input's name); ``logo`` a PNG shown on every
     frame. ``use_cache=False`` analyses every file afresh and stores nothing in the
     analysis cache.
     """
     logo_info = read_logo(logo) if logo is not None else None
-    analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache)
+    if not dry_run:
+        writable_folder(outdir)
+    analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache, outdir=outdir)
     base = output_base(inputs, preset)
     if title is None:
         title = preset.cards.title_text or series_title(inputs)
+
+    def plan(variant: int) -> Edl:
+        return plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
+                            logo=logo_info)  # fmt: skip
+
+    edits = distinct_edits(plan, variants)
+    notes = []
+    if len(edits) < variants:
+        notes.append(
+            f"this footage holds {len(edits)} different edits of {preset.name}: "
+            f"made {len(edits)} of the {variants} variants asked for"
+        )
     outputs = []
-    for variant in range(variants):
-        name = base if variants == 1 else f"{base}_v{variant + 1}"
-        edl = plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
-                           logo=logo_info)  # fmt: skip
+    for number, edl in enumerate(edits, start=1):
+        name = base if variants == 1 else f"{base}_v{number}"
         if dry_run:
             outputs.append(Output(name, edl, None, None))
             continue
         cover = outdir / f"{name}.jpg"
         progress = hooks.render_progress(name, edl.frame_count) if hooks.render_progress else None
         video = render_edl(edl, outdir / f"{name}.mp4", cover=cover, progress=progress)
-        edl_path = outdir / f"{name}.edl.json"
+        edl_path = outdir / f"{name}{EDL_SUFFIX}"
         write_text(edl_path, edl.to_json())
         outputs.append(Output(name, edl, video, edl_path, cover))
-    return Report(tuple(outputs), tuple(skipped))
+    return Report(tuple(outputs), tuple(skipped), tuple(notes))
 
 
 def read_logo(path: Path) -> Logo:

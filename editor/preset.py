@@ -9,6 +9,8 @@ dotted key name, so a typo never silently falls back to a default.
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 import sys
 import typing
 from dataclasses import dataclass, field
@@ -122,32 +124,53 @@ class Preset:
     selection: Selection = field(default_factory=Selection)
 
 
-_POSITIVE = {
-    "duration",
-    "output.width",
-    "output.height",
-    "output.fps",
-    "output.video_bitrate_kbps",
-    "output.audio_bitrate_kbps",
-    "hook.max_length",
-    "transitions.length",
-}
-_NOT_NEGATIVE = {
-    "cards.title",
-    "cards.end",
-    "scoring.faces",
-    "scoring.motion",
-    "scoring.audio",
-    "scoring.onsets",
-    "scoring.sharpness",
-    "scoring.exposure",
-    "scoring.length",
-    "selection.min_brightness",
-    "selection.min_detail",
-    "selection.min_shot_length",
-}
 MIN_SHOT = 0.4
 """No planned shot is shorter than this (seconds): shorter flashes do not read."""
+
+Bound = tuple[float, float, bool]
+"""``(low, high, low_allowed)``: a value must lie in ``low..high``; ``low`` itself only when
+``low_allowed``."""
+
+MAX_SIDE = 4096
+"""Largest output width or height: H.264's level 5.2 tops out at 4096 pixels a side, and no
+short-video platform takes more than 2160x3840."""
+MIN_SIDE = 144
+"""Smallest output width or height: below this, titles and faces no longer read."""
+
+BOUNDS: dict[str, Bound] = {
+    "duration": (0.0, 600.0, False),  # TikTok takes up to 10 min; Shorts and Reels 3
+    "output.width": (MIN_SIDE, MAX_SIDE, True),
+    "output.height": (MIN_SIDE, MAX_SIDE, True),
+    "output.fps": (10.0, 120.0, True),
+    "output.video_bitrate_kbps": (100, 100_000, True),
+    "output.audio_bitrate_kbps": (32, 512, True),  # what the AAC encoder accepts for stereo
+    "hook.max_length": (0.0, 60.0, False),
+    "cards.title": (0.0, 60.0, True),
+    "cards.end": (0.0, 60.0, True),
+    "transitions.length": (0.0, MIN_SHOT, False),  # and under it: a join never eats a shot
+    "scoring.faces": (0.0, 100.0, True),
+    "scoring.motion": (0.0, 100.0, True),
+    "scoring.audio": (0.0, 100.0, True),
+    "scoring.onsets": (0.0, 100.0, True),
+    "scoring.sharpness": (0.0, 100.0, True),
+    "scoring.exposure": (0.0, 100.0, True),
+    "scoring.length": (0.0, 100.0, True),
+    "selection.min_brightness": (0.0, 255.0, True),
+    "selection.min_detail": (0.0, 1000.0, True),
+    "selection.min_shot_length": (0.0, 60.0, True),
+}
+"""The range of every number in a preset, by dotted key."""
+ACT_BOUNDS: dict[str, Bound] = {
+    "share": (0.0, 1000.0, False),
+    "first_shot": (MIN_SHOT, 60.0, True),
+    "last_shot": (MIN_SHOT, 60.0, True),
+}
+"""The range of every number in each ``[[acts]]`` table."""
+MAX_TEXT = 200
+"""Longest text a preset may put on a card (characters)."""
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+"""A preset's name becomes part of output file names: letters, digits, ``_``, ``.`` and ``-``
+only, so it can never name another folder (``../x``) or a hidden file."""
 _X264_PRESETS = [
     "ultrafast",
     "superfast",
@@ -234,6 +257,8 @@ def _build(cls: type, raw: dict, source: str, prefix: str):
 
 def _coerce(value, expected: type, source: str, key: str):
     if expected is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise AutocutError(source, f"'{key}' must be a finite number, not {value!r}")
         return float(value)
     if expected is int and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -247,11 +272,19 @@ def _type_word(expected: type) -> str:
 
 
 def _check_ranges(preset: Preset, source: str) -> None:
-    for key in _POSITIVE | _NOT_NEGATIVE:
-        value = _get(preset, key)
-        if value < 0 or (value == 0 and key in _POSITIVE):
-            bound = "greater than 0" if key in _POSITIVE else "0 or more"
-            raise AutocutError(source, f"'{key}' must be {bound}, not {value}")
+    if not NAME_PATTERN.fullmatch(preset.name):
+        raise AutocutError(
+            source, f"'name' must be letters, digits, '_', '.' or '-' (it names files), "
+            f"not {preset.name!r}"
+        )  # fmt: skip
+    for key, bound in BOUNDS.items():
+        _check_bound(_get(preset, key), bound, key, source)
+    for i, act in enumerate(preset.acts):
+        for name, bound in ACT_BOUNDS.items():
+            _check_bound(getattr(act, name), bound, f"acts[{i}].{name}", source)
+    for key in ("cards.title_text", "cards.call_to_action"):
+        if len(_get(preset, key)) > MAX_TEXT:
+            raise AutocutError(source, f"'{key}' must be at most {MAX_TEXT} characters")
     out = preset.output
     if out.width % 2 or out.height % 2:
         raise AutocutError(source, "'output.width' and 'output.height' must be even (yuv420p)")
@@ -262,17 +295,10 @@ def _check_ranges(preset: Preset, source: str) -> None:
     if preset.cards.transition not in TRANSITIONS:
         raise AutocutError(source, f"'cards.transition' must be one of {', '.join(TRANSITIONS)}")
     for i, act in enumerate(preset.acts):
-        key = f"acts[{i}]"
         if act.transition not in TRANSITIONS:
             raise AutocutError(
-                source, f"'{key}.transition' must be one of {', '.join(TRANSITIONS)}"
+                source, f"'acts[{i}].transition' must be one of {', '.join(TRANSITIONS)}"
             )
-        for name in ("share", "first_shot", "last_shot"):
-            value = getattr(act, name)
-            if value <= 0:
-                raise AutocutError(source, f"'{key}.{name}' must be greater than 0, not {value}")
-        if min(act.first_shot, act.last_shot) < MIN_SHOT:
-            raise AutocutError(source, f"'{key}' shots must last at least {MIN_SHOT} s")
     cards = preset.cards.title + preset.cards.end
     if cards + preset.hook.max_length >= preset.duration:
         raise AutocutError(
@@ -280,6 +306,14 @@ def _check_ranges(preset: Preset, source: str) -> None:
         )
     if preset.transitions.length >= MIN_SHOT:
         raise AutocutError(source, f"'transitions.length' must be under {MIN_SHOT} s")
+
+
+def _check_bound(value: float, bound: Bound, key: str, source: str) -> None:
+    low, high, low_allowed = bound
+    if low < value <= high or (low_allowed and value == low):
+        return
+    above = f"{low:g} or more" if low_allowed else f"greater than {low:g}"
+    raise AutocutError(source, f"'{key}' must be {above} and at most {high:g}, not {value:g}")
 
 
 def _get(preset: Preset, key: str) -> float:

@@ -45,6 +45,7 @@ import numpy as np
 
 from editor.analysis.model import ANALYSIS_VERSION, ANALYSIS_WIDTH, Analysis, Progress
 from editor.atomic import atomic_output
+from editor.errors import AutocutError
 from editor.media.probe import Media, probe
 
 CACHE_FORMAT = 1
@@ -237,7 +238,7 @@ def _read_index(path: Path) -> dict[str, dict]:
 
 def _write_index(path: Path, files: dict[str, dict]) -> None:
     text = json.dumps({"format": CACHE_FORMAT, "files": files}, separators=(",", ":"))
-    with contextlib.suppress(OSError), atomic_output(path) as tmp:
+    with contextlib.suppress(OSError, AutocutError), atomic_output(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
@@ -279,7 +280,7 @@ def _save_entry(root: Path, key: str, analysis: Analysis) -> None:
             tmp.write_bytes(blob)
         with atomic_output(json_path) as tmp:
             tmp.write_text(text, encoding="utf-8")
-    except (OSError, TypeError, ValueError):
+    except (OSError, TypeError, ValueError, AutocutError):
         return
 
 

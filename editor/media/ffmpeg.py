@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -47,8 +48,7 @@ def run_ffmpeg(args: list[str], *, what: str | Path) -> None:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
     done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     if done.returncode != 0:
-        lines = done.stderr.decode(errors="replace").strip().splitlines()
-        raise AutocutError(what, f"ffmpeg failed: {lines[-1] if lines else done.returncode}")
+        raise AutocutError(what, ffmpeg_failure(done.returncode, done.stderr))
 
 
 def pipe_to_ffmpeg(args: list[str], chunks: Iterable, *, what: str | Path) -> None:
@@ -72,5 +72,20 @@ def pipe_to_ffmpeg(args: list[str], chunks: Iterable, *, what: str | Path) -> No
             raise
         if proc.wait() != 0:
             err.seek(0)
-            lines = err.read().decode(errors="replace").strip().splitlines()
-            raise AutocutError(what, f"ffmpeg failed: {lines[-1] if lines else proc.returncode}")
+            raise AutocutError(what, ffmpeg_failure(proc.returncode, err.read()))
+
+
+def ffmpeg_failure(returncode: int, stderr: bytes) -> str:
+    """Why ffmpeg failed, in one line: its last message, else the signal that stopped it
+    (a file size limit kills it with SIGXFSZ, which leaves no message)."""
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    if lines:
+        return f"ffmpeg failed: {lines[-1]}"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        hint = " (file size limit reached)" if name == "SIGXFSZ" else ""
+        return f"ffmpeg was stopped by {name}{hint}"
+    return f"ffmpeg failed with exit status {returncode}"

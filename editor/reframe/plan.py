@@ -170,21 +170,19 @@ def _number(value: float) -> int | float:
 
 
 def read_plan(path: Path, media: Media) -> ReframePlan:
-    """The plan in the JSON file at ``path``, checked against the video it is for: one
-    AutocutError line naming the file if it cannot be read or does not fit ``media``."""
+    """The plan in the JSON file at ``path``, checked against the video it is for
+    (:mod:`editor.reframe.plan_check`): one AutocutError line naming the file and the
+    first problem if it cannot be read or does not fit ``media``."""
+    from editor.reframe.plan_check import PlanProblem, check_plan_document
+
     try:
-        plan = ReframePlan.from_dict(json.loads(Path(path).read_text()))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise AutocutError(path, f"cannot read the plan ({exc.strerror})") from None
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise AutocutError(path, f"not a reframe plan ({type(exc).__name__}: {exc})") from None
-    if plan.frame_count != media.frame_count:
-        raise AutocutError(
-            path, f"plans {plan.frame_count} frames but {media.path.name} has {media.frame_count}"
-        )
-    if (plan.source_width, plan.source_height) != (media.width, media.height):
-        raise AutocutError(path, f"is for a {plan.source_width}x{plan.source_height} source")
-    bad = [k for k in plan.layouts if k not in LAYOUTS]
-    if bad or plan.width % 2 or plan.height % 2 or plan.width <= 0 or plan.height <= 0:
-        raise AutocutError(path, "has an unknown layout or an odd output size")
-    return plan
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise AutocutError(path, f"not a reframe plan: not JSON ({exc})") from None
+    try:
+        check_plan_document(data, media.width, media.height, media.frame_count)
+    except PlanProblem as exc:
+        raise AutocutError(path, f"not a usable reframe plan: {exc}") from None
+    return ReframePlan.from_dict(data)

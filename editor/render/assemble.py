@@ -46,7 +46,13 @@ from editor.atomic import atomic_output
 from editor.errors import AutocutError
 from editor.media.container import open_input
 from editor.media.decode import prefetch
-from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, audio_args, video_args
+from editor.media.encode import (
+    AUDIO_CHANNELS,
+    AUDIO_RATE,
+    audio_args,
+    downmix_filter,
+    video_args,
+)
 from editor.media.ffmpeg import ffmpeg_exe, pipe_to_ffmpeg
 from editor.media.probe import Media, probe
 from editor.render.frames import Canvas, Planes, from_rgb, to_rgb
@@ -422,7 +428,7 @@ def segment_audio(seg: Segment, media: Media) -> np.ndarray:
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
         "-ss", f"{start:.6f}", "-i", seg.source, "-t", f"{seg.duration:.6f}",
-        "-map", "0:a:0", "-vn", "-sn",
+        "-map", "0:a:0", "-vn", "-sn", "-af", downmix_filter(),
         "-f", "f32le", "-ac", str(AUDIO_CHANNELS), "-ar", str(AUDIO_RATE), "-",
     ]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, check=False)

@@ -36,7 +36,13 @@ from editor.atomic import atomic_output
 from editor.errors import AutocutError
 from editor.media.container import open_input
 from editor.media.decode import plane_array, prefetch
-from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, audio_args, video_args
+from editor.media.encode import (
+    AUDIO_CHANNELS,
+    AUDIO_RATE,
+    audio_args,
+    downmix_filter,
+    video_args,
+)
 from editor.media.ffmpeg import pipe_to_ffmpeg
 from editor.media.probe import Media
 from editor.reframe.plan import ReframePlan, ShotFraming
@@ -228,8 +234,8 @@ def encoder_args(media: Media, plan: ReframePlan | PlanFeed, options: RenderOpti
     elif media.has_audio:
         args += ["-ss", f"{audio_offset(media):.6f}", "-i", str(media.path)]
         args += ["-map", "0:v:0", "-map", "1:a:0"]
-        args += ["-af", f"aresample={AUDIO_RATE}:async=1:first_pts=0,apad,"
-                 f"atrim=end_sample={samples}"]  # fmt: skip
+        args += ["-af", f"{downmix_filter()},aresample={AUDIO_RATE}:async=1:first_pts=0,"
+                 f"apad,atrim=end_sample={samples}"]  # fmt: skip
     else:
         layout_name = "stereo" if AUDIO_CHANNELS == 2 else "mono"
         args += ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl={layout_name}"]

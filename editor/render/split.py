@@ -29,8 +29,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from editor.analysis.model import Analysis
+from editor.atomic import new_folder
 from editor.errors import AutocutError
-from editor.media.encode import audio_args, video_args
+from editor.media.encode import audio_args, downmix_filter, video_args
 from editor.media.ffmpeg import run_ffmpeg
 from editor.preset import Output
 
@@ -82,7 +83,8 @@ def split_args(analysis: Analysis, pattern: str, *, copy: bool) -> list[str]:
         video += ["-force_key_frames", "expr:" + "+".join(f"eq(n,{s})" for s in starts)]
     if media.width % 2 or media.height % 2:  # yuv420p needs even sides
         video += ["-vf", "crop=trunc(iw/2)*2:trunc(ih/2)*2"]
-    audio = audio_args(_DELIVERY.audio_bitrate_kbps) if media.has_audio else []
+    audio = ["-af", downmix_filter(), *audio_args(_DELIVERY.audio_bitrate_kbps)]
+    audio = audio if media.has_audio else []
     frames = ",".join(map(str, starts)) or str(analysis.frame_count)
     mp4 = ["-segment_format", "mp4", "-segment_format_options", "movflags=+faststart"]
     return [*head, *video, *audio, *segment, "-segment_frames", frames, *mp4, pattern]
@@ -96,28 +98,32 @@ def split_shots(analysis: Analysis, outdir: Path, *, copy: bool = False) -> list
         raise AutocutError(outdir, "is a file, not a folder")
     suffix = split_suffix(source, copy)
     stem = source.stem
-    place = outdir.resolve()
-    work = place.parent / f".{place.name}.{uuid.uuid4().hex[:8]}.partial"
+    # The files are made in a hidden folder inside ``outdir`` itself (same file system, so
+    # the renames into place are atomic even at the root of a mount point) and moved out
+    # only once all of them are complete.
+    work = outdir / f".autocut-split-{uuid.uuid4().hex[:8]}.partial"
     try:
-        work.mkdir(parents=True)
-        # The segment muxer numbers files through a printf pattern (the shot_file_name form):
-        # a literal % in the name must be doubled.
-        pattern = work / f"{stem.replace('%', '%%')}-shot-%03d{suffix}"
-        run_ffmpeg(split_args(analysis, str(pattern), copy=copy), what=source)
-        names = [shot_file_name(stem, n, suffix) for n in range(1, len(analysis.shots) + 1)]
-        made = [name for name in names if (work / name).is_file()]
-        if not made or (not copy and len(made) != len(names)):
-            raise AutocutError(source, f"split made {len(made)} files for {len(names)} shots")
-        outdir.mkdir(parents=True, exist_ok=True)
-        finals = []
-        for name in made:
-            os.replace(work / name, outdir / name)
-            finals.append(outdir / name)
-        return finals
+        with new_folder(outdir):
+            try:
+                work.mkdir()
+                # The segment muxer numbers files through a printf pattern (the
+                # shot_file_name form): a literal % anywhere in the path must be doubled.
+                pattern = str(work / stem).replace("%", "%%") + f"-shot-%03d{suffix}"
+                run_ffmpeg(split_args(analysis, pattern, copy=copy), what=source)
+                count = len(analysis.shots)
+                names = [shot_file_name(stem, n, suffix) for n in range(1, count + 1)]
+                made = [name for name in names if (work / name).is_file()]
+                if not made or (not copy and len(made) != len(names)):
+                    raise AutocutError(source, f"split made {len(made)} files for {count} shots")
+                finals = []
+                for name in made:
+                    os.replace(work / name, outdir / name)
+                    finals.append(outdir / name)
+                return finals
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
     except OSError as exc:
         raise AutocutError(outdir, f"cannot write the shot files ({exc.strerror or exc})") from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _replace_options(args: Sequence[str], changes: dict[str, str | None]) -> list[str]:
