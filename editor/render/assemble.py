@@ -55,6 +55,7 @@ from editor.media.encode import (
 )
 from editor.media.ffmpeg import ffmpeg_exe, pipe_to_ffmpeg
 from editor.media.probe import Media, probe
+from editor.render.deinterlace import progressive
 from editor.render.frames import Canvas, Planes, from_rgb, to_rgb
 from editor.render.reframe import TURNS, audio_offset, draw, to_planes
 from editor.render.text import text_image
@@ -116,11 +117,11 @@ class SourceReader:
             stream = self._container.streams.video[0]
             target = time + self.media.start_time
             self._container.seek(max(0, int(target / stream.time_base)), stream=stream)
-            self._frames = self._container.decode(stream)
+            self._frames = progressive(self._container.decode(stream))
             self._current = self._read()
             if self._current is not None and self._current[0] > time + 1e-3:
                 self._container.seek(0, stream=stream)  # a broken index: read from the start
-                self._frames = self._container.decode(stream)
+                self._frames = progressive(self._container.decode(stream))
                 self._current = self._read()
         except av.FFmpegError as exc:
             raise AutocutError(self.media.path, f"cannot read at {time:.3f} s ({exc})") from None

@@ -6,7 +6,8 @@ What is decided here:
   encoder (:mod:`editor.render.frames`): no colour conversion, a third of RGB's bytes through
   the pipe. Sources in another pixel format, in full range or in BT.601 colours are converted
   once to limited-range BT.709 4:2:0 on decode, so the output's colour tags are true. Rotated
-  sources are turned upright. Decoding runs a few frames ahead in its own thread.
+  sources are turned upright; interlaced ones are deinterlaced
+  (:mod:`editor.render.deinterlace`). Decoding runs a few frames ahead in its own thread.
 - **Frames.** The output has a constant frame rate, the plan's. A constant-rate source gives
   exactly one output frame per source frame. A variable-rate source is resampled by time:
   output frame ``k`` shows the source frame on screen at ``(k + 0.5) / fps`` (a frame is
@@ -46,6 +47,7 @@ from editor.media.encode import (
 from editor.media.ffmpeg import pipe_to_ffmpeg
 from editor.media.probe import Media
 from editor.reframe.plan import ReframePlan, ShotFraming
+from editor.render.deinterlace import progressive
 from editor.render.frames import Canvas, Planes, crop_layout, fit_layout, split_layout, to_rgb
 
 AUDIO_MODES = ("auto", "none")
@@ -77,7 +79,7 @@ def source_pictures(media: Media) -> Iterator[tuple[float, Planes]]:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             first = None
-            for frame in container.decode(stream):
+            for frame in progressive(container.decode(stream)):
                 if first is None:
                     first = frame.time or 0.0
                 time = (frame.time - first) if frame.time is not None else 0.0
