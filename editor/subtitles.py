@@ -1,0 +1,138 @@
+"""Subtitle files a user hands in (SubRip ``.srt`` and WebVTT ``.vtt``), read into cues.
+
+Studios deliver a subtitle file per language of an episode; these are the lines a cut's
+captions come from. Real files are messy, so what is decided here is what is accepted:
+
+- **Text encoding.** UTF-8, with or without a byte-order mark, or UTF-16 with one. Anything
+  else is refused with the file named, rather than guessed and shown as mojibake.
+- **Layout.** Cues are separated by blank lines; CRLF, CR and LF line ends all work, and
+  so does a missing blank line at the end. SRT counters are optional (some tools drop
+  them). WebVTT needs its ``WEBVTT`` header; its ``NOTE``, ``STYLE`` and ``REGION`` blocks
+  are skipped, as are cue identifiers and cue settings.
+- **Times.** ``HH:MM:SS,mmm`` or ``HH:MM:SS.mmm`` in either format, hours optional in
+  WebVTT (``MM:SS.mmm``), minutes and seconds below 60. A cue ending before it starts is an
+  error naming its line; a cue with no time on screen or no text is dropped.
+- **Text.** Lines of a cue are joined with a newline; markup (``<i>``, ``<c.yellow>``,
+  ``<v Name>``, SRT's ``{\\an8}``) is removed, entities ``&amp;`` ``&lt;`` ``&gt;``
+  ``&nbsp;`` decoded. Cues come back sorted by start time (overlaps are allowed: two
+  speakers can talk at once).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from editor.errors import AutocutError
+
+MAX_BYTES = 20_000_000
+"""Largest subtitle file read (a feature film's subtitles are a few hundred KB)."""
+
+_TIME = r"(?:(\d{1,3}):)?([0-5]\d):([0-5]\d)[,.](\d{3})"
+_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
+_MARKUP = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&nbsp;": "\u00a0", "&lrm;": "\u200e", "&rlm;": "\u200f"}
+_VTT_SKIPPED = ("NOTE", "STYLE", "REGION")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle: on screen from ``start`` to ``end`` (seconds), ``text`` plain."""
+
+    start: float
+    end: float
+    text: str
+
+
+def read_subtitles(path: str | Path) -> tuple[Cue, ...]:
+    """The cues of the ``.srt`` or ``.vtt`` file at ``path`` (WebVTT when it says so in its
+    first line, whatever the suffix); one AutocutError naming the file otherwise."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise AutocutError(path, f"is too large for a subtitle file (over {MAX_BYTES} bytes)")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise AutocutError(path, "is a folder, not a subtitle file") from None
+    except OSError as exc:
+        raise AutocutError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return parse_subtitles(decode_text(data))
+    except ValueError as exc:
+        raise AutocutError(path, str(exc)) from None
+
+
+def decode_text(data: bytes) -> str:
+    """``data`` as text (see module notes); ValueError when it is in no accepted encoding."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ValueError("is not UTF-8 (or UTF-16 with a byte-order mark) text") from None
+
+
+def parse_subtitles(text: str) -> tuple[Cue, ...]:
+    """The cues in SRT or WebVTT ``text``; ValueError naming the first bad line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    webvtt = bool(lines) and lines[0].lstrip("\ufeff").startswith("WEBVTT")
+    if webvtt and not re.match(r"WEBVTT($|[ \t])", lines[0].lstrip("\ufeff")):
+        raise ValueError("line 1: a WebVTT file starts with 'WEBVTT'")
+    cues: list[Cue] = []
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate([*lines, ""], start=1):
+        if line.strip():
+            block.append((number, line))
+            continue
+        if block:
+            cue = _cue(block, webvtt)
+            if cue is not None:
+                cues.append(cue)
+            block = []
+    return tuple(sorted(cues, key=lambda c: (c.start, c.end)))
+
+
+def _cue(block: list[tuple[int, str]], webvtt: bool) -> Cue | None:
+    """The cue in one blank-line-separated block, or None for a block that holds none."""
+    first_number, first = block[0]
+    if webvtt and first_number == 1:
+        return None  # the header block
+    if webvtt and first.split(" ", 1)[0].split("\t", 1)[0] in _VTT_SKIPPED:
+        return None
+    timing_at = next((i for i, (_, line) in enumerate(block) if "-->" in line), None)
+    if timing_at is None:
+        raise ValueError(f"line {first_number}: a cue needs a 'start --> end' line")
+    if timing_at > 1 or (timing_at == 1 and not webvtt and not first.strip().isdigit()):
+        number = block[timing_at][0]
+        raise ValueError(f"line {number}: unexpected text before the cue's times")
+    number, timing = block[timing_at]
+    match = _TIMING.match(timing)
+    if match is None:
+        raise ValueError(f"line {number}: times must look like 00:01:02,500 --> 00:01:04,000")
+    hours = match.groups()
+    if not webvtt and (hours[0] is None or hours[4] is None):
+        raise ValueError(f"line {number}: SubRip times need hours (00:01:02,500)")
+    start, end = _seconds(hours[:4]), _seconds(hours[4:])
+    if end < start:
+        raise ValueError(f"line {number}: the cue ends before it starts")
+    text = _plain("\n".join(line for _, line in block[timing_at + 1 :]))
+    if end == start or not text:
+        return None
+    return Cue(start, end, text)
+
+
+def _seconds(parts: tuple[str | None, ...]) -> float:
+    hours, minutes, seconds, millis = (int(p) if p else 0 for p in parts)
+    return round(hours * 3600 + minutes * 60 + seconds + millis / 1000, 3)
+
+
+def _plain(text: str) -> str:
+    """Cue text without markup, entities decoded, lines trimmed."""
+    text = _MARKUP.sub("", text)
+    for entity, char in _ENTITIES.items():
+        text = text.replace(entity, char)
+    text = text.replace("&amp;", "&")
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
