@@ -28,17 +28,31 @@ PRESETS = ("trailer", "teaser", "promo")
 TRUTH = json.loads((SAMPLE_FOOTAGE / "ground_truth.json").read_text())
 
 
+class Outputs:
+    """The main job's outputs of each preset on the sample footage, in one folder, each
+    made by the real CLI the first time a test asks for it (so a test run that selects one
+    preset renders only that one)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: set[str] = set()
+
+    def path(self, preset: str, suffix: str) -> Path:
+        """``footage_<preset><suffix>`` (``.mp4``, ``.jpg`` or ``.edl.json``)."""
+        if preset not in self._made:
+            result = run_cli(str(SAMPLE_FOOTAGE), "--preset", preset, "-o", str(self.folder))
+            assert result.returncode == 0, result.stderr
+            self._made.add(preset)
+        return self.folder / f"footage_{preset}{suffix}"
+
+
 @pytest.fixture(scope="module")
-def out_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    for preset in PRESETS:
-        result = run_cli(str(SAMPLE_FOOTAGE), "--preset", preset, "-o", str(out))
-        assert result.returncode == 0, result.stderr
-    return out
+def out_dir(tmp_path_factory) -> Outputs:
+    return Outputs(tmp_path_factory.mktemp("out"))
 
 
-def edl_of(out_dir: Path, preset: str) -> Edl:
-    return Edl.from_dict(json.loads((out_dir / f"footage_{preset}.edl.json").read_text()))
+def edl_of(out_dir: Outputs, preset: str) -> Edl:
+    return Edl.from_dict(json.loads(out_dir.path(preset, ".edl.json").read_text()))
 
 
 def luma_frames(path: Path) -> list[np.ndarray]:
@@ -50,7 +64,9 @@ def luma_frames(path: Path) -> list[np.ndarray]:
 
 
 def test_only_the_final_files_are_left(out_dir):
-    names = sorted(p.name for p in out_dir.iterdir())
+    for preset in PRESETS:
+        out_dir.path(preset, ".mp4")
+    names = sorted(p.name for p in out_dir.folder.iterdir())
     expected = [f"footage_{p}{ext}" for p in PRESETS for ext in (".edl.json", ".jpg", ".mp4")]
     assert names == sorted(expected)
 
@@ -58,7 +74,7 @@ def test_only_the_final_files_are_left(out_dir):
 @pytest.mark.parametrize("preset", PRESETS)
 def test_output_is_exactly_as_long_as_the_preset_and_plays_everywhere(out_dir, preset):
     target = load_preset(preset).duration
-    path = out_dir / f"footage_{preset}.mp4"
+    path = out_dir.path(preset, ".mp4")
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         assert (video.codec_context.width, video.codec_context.height) == (1080, 1920)
@@ -89,7 +105,7 @@ def test_trailer_climax_cuts_at_least_30_times_a_minute(out_dir):
     climax = [s for s in edl.segments if s.act == "climax"]
     assert act_paces(edl)[-1].act == "climax" and act_paces(edl)[-1].cuts_per_minute >= 30
     start, end = climax[0].out_in, climax[-1].out_out
-    analysis = analyse_file(out_dir / "footage_trailer.mp4", use_cache=False)
+    analysis = analyse_file(out_dir.path("trailer", ".mp4"), use_cache=False)
     found = [analysis.times[c] for c in analysis.cuts if start - 0.05 <= analysis.times[c] < end]
     # shots in the act = cuts inside it + the one it opens with
     assert (len(found) + 1) / (end - start) * 60 >= 30
@@ -116,7 +132,7 @@ def test_rendered_frames_are_the_planned_source_frames(out_dir):
     the middle frame of every third segment matches the planned source frame, laid out as
     planned, better than the source frames around it (encoding noise aside)."""
     edl = edl_of(out_dir, "trailer")
-    frames = luma_frames(out_dir / "footage_trailer.mp4")
+    frames = luma_frames(out_dir.path("trailer", ".mp4"))
     for seg in edl.segments[::3]:
         k = len(seg.frames) // 2  # the middle of the segment: no transition there
         shown = frames[round(seg.out_in * edl.fps) + k].astype(int)
@@ -138,7 +154,7 @@ def test_card_text_stays_inside_the_safe_box(out_dir, preset):
     (the card background is darkened well below text brightness)."""
     edl = edl_of(out_dir, preset)
     x, y, w, h = safe_box(edl.width, edl.height)
-    path = out_dir / f"footage_{preset}.mp4"
+    path = out_dir.path(preset, ".mp4")
     wanted = {round((c.out_in + c.out_out) / 2 * edl.fps) for c in edl.cards}
     with av.open(str(path)) as container:
         for index, frame in enumerate(container.decode(video=0)):
@@ -157,10 +173,10 @@ def test_card_text_stays_inside_the_safe_box(out_dir, preset):
 
 def test_cover_is_a_rendered_frame_with_a_face(out_dir):
     edl = edl_of(out_dir, "trailer")
-    cover = cv2.imread(str(out_dir / "footage_trailer.jpg"))
+    cover = cv2.imread(str(out_dir.path("trailer", ".jpg")))
     assert cover.shape == (1920, 1080, 3)
     index = int(np.floor(edl.cover_time * edl.fps + 1e-6))
-    shown = luma_frames(out_dir / "footage_trailer.mp4")[index]
+    shown = luma_frames(out_dir.path("trailer", ".mp4"))[index]
     luma = from_rgb(cv2.cvtColor(cover, cv2.COLOR_BGR2RGB))[0][0]
     assert np.abs(luma.astype(int) - shown).mean() < 6.0
     seg = next(s for s in edl.segments if s.out_in <= edl.cover_time < s.out_out)
