@@ -65,10 +65,7 @@ def read_subtitles(path: str | Path) -> tuple[Cue, ...]:
 
 def decode_text(data: bytes) -> str:
     """``data`` as text (see module notes); ValueError when it is in no accepted encoding."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
