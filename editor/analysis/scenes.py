@@ -20,6 +20,9 @@ over a large part of the picture. A blend from or to a flat field (black, white,
 fade, otherwise a dissolve. Camera motion is not a blend (edges move instead of cross-fading), and a
 title fading in over a still picture changes too small a part of it.
 
+Frames are decided a few seconds behind the newest, on a window around them, so memory stays
+bounded on files of any length (:class:`ShotDetector`).
+
 The same detector runs under PySceneDetect's ``SceneManager`` as
 :class:`editor.analysis.pyscenedetect.StepDetector`.
 
@@ -33,6 +36,7 @@ import cv2
 import numpy as np
 
 from editor.analysis.model import Transition
+from editor.analysis.rows import Rows
 
 MIN_SHOT_SECONDS = 0.5
 """No two cuts closer than this: shorter flashes are flicker, not shots."""
@@ -48,7 +52,9 @@ FLAT_SIZE = (64, 36)
 SETTLE_SECONDS = 3.0
 """Cuts and transitions more than this far behind the newest frame are decided for good."""
 WINDOW_SECONDS = 10.0
-"""How far behind the first undecided frame :meth:`ShotDetector.settled` looks."""
+"""How far behind the first undecided frame a decision looks."""
+DECIDE_EVERY_SECONDS = 5.0
+"""How often (in video time) the frames that have settled are decided."""
 
 BLEND_STEP = 0.6
 """Smallest per-frame change (BGR units) that can belong to a transition."""
@@ -61,75 +67,89 @@ BLEND_MAX_RESIDUAL = 0.15
 BLEND_SECONDS = (0.2, 2.5)
 """Shortest and longest transition."""
 
+_THUMB_VALUES = THUMB_SIZE[0] * THUMB_SIZE[1] * 3
+
 
 class ShotDetector:
-    """Collects per-frame thumbnails; ``finish`` returns cuts and transitions.
+    """Takes frames one by one (``add``); ``finish`` returns all cuts and transitions.
 
     autocut feeds it from its own analysis pass through ``add`` with true frame times;
     :class:`editor.analysis.pyscenedetect.StepDetector` runs it under PySceneDetect.
-    Decisions need to see both sides of a frame, so cuts come out at the end, all at once.
+
+    Every decision looks at a few frames around it (a step test, half a second back for
+    returns, the shortest shot, the longest blend), so frames :data:`SETTLE_SECONDS` behind
+    the newest are decided for good. They are decided as the frames come, every
+    :data:`DECIDE_EVERY_SECONDS`, on a window reaching :data:`WINDOW_SECONDS` behind the first
+    undecided frame, and the thumbnails behind that window are let go: memory and the cost
+    of a decision stay the same whatever the file's length.
     """
 
     def __init__(self) -> None:
-        self._lab: list[np.ndarray] = []
-        self._bgr: list[np.ndarray] = []
-        self._flat: list[float] = []
-        self._times: list[float] = []
+        self._lab = Rows(_THUMB_VALUES, np.uint8)
+        self._bgr = Rows(_THUMB_VALUES, np.uint8)
+        self._flat = Rows(1, np.float64)
+        self._times = Rows(1, np.float64)
+        self._cuts: list[int] = []
+        self._transitions: list[Transition] = []
+        self._decided = 0
+        self._next_decision = 0
 
     def add(self, image: np.ndarray, time: float) -> None:
         """Take the next frame (BGR) shown at ``time`` seconds."""
         thumb = cv2.resize(image, THUMB_SIZE, interpolation=cv2.INTER_AREA)
-        self._bgr.append(thumb.reshape(-1))
-        self._lab.append(cv2.cvtColor(thumb, cv2.COLOR_BGR2LAB).reshape(-1))
+        self._bgr.add(thumb.reshape(-1))
+        self._lab.add(cv2.cvtColor(thumb, cv2.COLOR_BGR2LAB).reshape(-1))
         small = cv2.resize(image, FLAT_SIZE, interpolation=cv2.INTER_AREA)
         lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(np.int16)
         median = np.median(lab, axis=0)
-        self._flat.append(float((np.abs(lab - median).sum(axis=1) < 12).mean()))
-        self._times.append(time)
+        self._flat.add(float((np.abs(lab - median).sum(axis=1) < 12).mean()))
+        self._times.add(time)
+        if len(self._times) >= self._next_decision:
+            self._decide_settled()
 
     def settled(self, since: int) -> tuple[list[int], list[Transition], int]:
         """Cuts and transitions from frame ``since`` on that later frames can no longer change,
-        and the frame up to which that holds (:data:`SETTLE_SECONDS` behind the newest).
+        and the frame up to which that holds. :meth:`finish` gives the same ones."""
+        self._decide_settled()
+        cuts = [c for c in self._cuts if c >= since]
+        transitions = [t for t in self._transitions if t.end_frame >= since]
+        return cuts, transitions, max(since, self._decided)
 
-        Every decision looks at a few frames around it (a step test, half a second back for
-        returns, the shortest shot, the longest blend), so the frames well behind the newest
-        are decided for good. Only a window of :data:`WINDOW_SECONDS` is looked at, so asking
-        often costs the same whatever the file's length. :meth:`finish` gives the same cuts
-        and transitions for the whole file.
-        """
-        n = len(self._lab)
-        times = np.asarray(self._times[max(0, n - 64) :], dtype=np.float64)
-        fps = _fps_from_times(times)
-        horizon = n - round(SETTLE_SECONDS * fps)
+    def finish(self) -> tuple[list[int], list[Transition]]:
+        """Hard cuts (first frames of new shots) and gradual transitions of all frames added."""
+        self._decide(len(self._times), self._fps())
+        return list(self._cuts), list(self._transitions)
+
+    def _decide_settled(self) -> None:
+        fps = self._fps()
+        self._decide(len(self._times) - round(SETTLE_SECONDS * fps), fps)
+        self._next_decision = len(self._times) + max(1, round(DECIDE_EVERY_SECONDS * fps))
+
+    def _fps(self) -> float:
+        return _fps_from_times(self._times.since(len(self._times) - 64)[:, 0])
+
+    def _decide(self, horizon: int, fps: float) -> None:
+        """Decide the frames from the first undecided one up to ``horizon`` (exclusive)."""
+        since = self._decided
         if horizon <= since:
-            return [], [], since
-        first = max(0, since - round(WINDOW_SECONDS * fps))
-        lab = np.asarray(self._lab[first:], dtype=np.float32)
-        bgr = np.asarray(self._bgr[first:], dtype=np.float32)
-        times = np.asarray(self._times[first:], dtype=np.float64)
-        flat = np.asarray(self._flat[first:]) >= FLAT_SHARE
+            return
+        first = max(self._times.first, since - round(WINDOW_SECONDS * fps))
+        lab = self._lab.since(first).astype(np.float32)
+        bgr = self._bgr.since(first).astype(np.float32)
+        times = self._times.since(first)[:, 0].copy()
+        flat = self._flat.since(first)[:, 0] >= FLAT_SHARE
         scores = cut_scores(lab, flat, max(2, round(RETURN_SECONDS * fps)))
         local = pick_cuts(scores, times, CUT_THRESHOLD, MIN_SHOT_SECONDS)
-        cuts = [first + c for c in local if since <= first + c < horizon]
-        transitions = [
+        self._cuts += [first + c for c in local if since <= first + c < horizon]
+        self._transitions += [
             Transition(t.kind, first + t.start_frame, first + t.end_frame, t.start, t.end)
             for t in find_transitions(bgr, flat, times, local)
             if since <= first + t.end_frame < horizon
         ]
-        return cuts, transitions, horizon
-
-    def finish(self) -> tuple[list[int], list[Transition]]:
-        """Hard cuts (first frames of new shots) and gradual transitions of all frames added."""
-        if not self._lab:
-            return [], []
-        lab = np.asarray(self._lab, dtype=np.float32)
-        bgr = np.asarray(self._bgr, dtype=np.float32)
-        times = np.asarray(self._times, dtype=np.float64)
-        flat = np.asarray(self._flat) >= FLAT_SHARE
-        fps = _fps_from_times(times)
-        scores = cut_scores(lab, flat, max(2, round(RETURN_SECONDS * fps)))
-        cuts = pick_cuts(scores, times, CUT_THRESHOLD, MIN_SHOT_SECONDS)
-        return cuts, find_transitions(bgr, flat, times, cuts)
+        self._decided = horizon
+        keep = horizon - round(WINDOW_SECONDS * fps)
+        for rows in (self._lab, self._bgr, self._flat, self._times):
+            rows.drop_before(keep)
 
 
 def cut_scores(lab: np.ndarray, flat: np.ndarray, back: int) -> np.ndarray:

@@ -17,48 +17,46 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from editor.analysis.rows import Rows
+
 MOTION_BANDS = 16
 
 
 class FrameSignals:
-    """Consumes analysis frames one by one and records brightness and motion energy."""
+    """Consumes analysis frames one by one and records brightness, detail and motion energy."""
 
     def __init__(self) -> None:
-        self._brightness: list[float] = []
-        self._motion: list[float] = []
-        self._detail: list[float] = []
-        self._bands: list[np.ndarray] = []
+        self._rows = Rows(3 + MOTION_BANDS, np.float32)  # brightness, motion, detail, bands
         self._previous: np.ndarray | None = None
 
     def add(self, image: np.ndarray, luma: np.ndarray | None = None) -> None:
         """Take the next frame (BGR; ``luma`` is its grey version if already made)."""
         if luma is None:
             luma = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        self._brightness.append(float(luma.mean()))
-        self._detail.append(detail(luma))
-        if self._previous is None:
-            self._motion.append(0.0)
-            self._bands.append(np.zeros(MOTION_BANDS, np.float32))
-        else:
+        row = np.zeros(3 + MOTION_BANDS, np.float32)
+        row[0] = luma.mean()
+        row[2] = detail(luma)
+        if self._previous is not None:
             change = cv2.absdiff(luma, self._previous)
-            self._motion.append(float(change.mean()))
+            row[1] = change.mean()
             width = change.shape[1] // MOTION_BANDS * MOTION_BANDS
             columns = change[:, :width].mean(axis=0, dtype=np.float32)
-            self._bands.append(columns.reshape(MOTION_BANDS, -1).mean(axis=1))
+            row[3:] = columns.reshape(MOTION_BANDS, -1).mean(axis=1)
+        self._rows.add(row)
         self._previous = luma
 
     def brightness(self) -> np.ndarray:
-        return np.asarray(self._brightness, dtype=np.float32)
+        return self._rows.since(0)[:, 0].copy()
 
     def motion(self) -> np.ndarray:
-        return np.asarray(self._motion, dtype=np.float32)
+        return self._rows.since(0)[:, 1].copy()
 
     def detail(self) -> np.ndarray:
-        return np.asarray(self._detail, dtype=np.float32)
+        return self._rows.since(0)[:, 2].copy()
 
     def motion_bands(self) -> np.ndarray:
         """(frames, MOTION_BANDS) mean luma change per vertical band, left to right."""
-        return np.asarray(self._bands, dtype=np.float32).reshape(-1, MOTION_BANDS)
+        return self._rows.since(0)[:, 3:].copy()
 
 
 def detail(luma: np.ndarray) -> float:
