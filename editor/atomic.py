@@ -20,6 +20,9 @@ from pathlib import Path
 
 from editor.errors import AutocutError
 
+FOLDER_ATTEMPTS = 20
+"""Tries at checking a new output folder that other runs, checking it too, create and remove."""
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
@@ -54,12 +57,18 @@ def writable_folder(path: Path) -> Path:
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise AutocutError(path, "is a file, not a folder")
-    try:
-        probe = {"dir": path, "prefix": ".autocut-", "suffix": ".probe"}
-        with new_folder(path, keep=False), tempfile.NamedTemporaryFile(**probe):
-            pass
-    except OSError as exc:
-        raise AutocutError(path, f"cannot be written ({_reason(exc)})") from None
+    probe = {"dir": path, "prefix": ".autocut-", "suffix": ".probe"}
+    for attempt in range(FOLDER_ATTEMPTS):
+        try:
+            with new_folder(path, keep=False), tempfile.NamedTemporaryFile(**probe):
+                return path
+        except FileNotFoundError:
+            # Another run checking the same new folder removed it between our mkdir and our
+            # probe: try again; only a folder that keeps vanishing is an error.
+            if attempt == FOLDER_ATTEMPTS - 1:
+                raise AutocutError(path, "cannot be written (it keeps disappearing)") from None
+        except OSError as exc:
+            raise AutocutError(path, f"cannot be written ({_reason(exc)})") from None
     return path
 
 

@@ -96,3 +96,44 @@ def fake_analysis(
         audio_level=np.full(n, -100.0, np.float32) if audio_level is None else audio_level,
         detail=np.full(n, 20.0, np.float32) if detail is None else np.asarray(detail, np.float32),
     )
+
+
+SHORT_PRESET = """\
+name = "short"
+description = "5 s edit at a small size: the main job on hostile footage, quickly"
+duration = 5.0
+
+[output]
+width = 288
+height = 512
+fps = 15.0
+video_bitrate_kbps = 600
+audio_bitrate_kbps = 64
+x264_preset = "ultrafast"
+
+[cards]
+title = 0.0
+end = 1.0
+
+[[acts]]
+name = "run"
+share = 1.0
+first_shot = 1.0
+last_shot = 0.8
+"""
+"""A preset for the torture tests: a real edit (shots, end card, sound) that renders fast."""
+
+
+@pytest.fixture(scope="session")
+def short_preset(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("presets") / "short.toml"
+    path.write_text(SHORT_PRESET, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def torture(tmp_path_factory) -> dict[str, Path]:
+    """Every case of the generated torture corpus, by name (built once per session)."""
+    from fixtures.torture import build_all
+
+    return build_all(tmp_path_factory.mktemp("torture"))

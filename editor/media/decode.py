@@ -21,7 +21,7 @@ import numpy as np
 
 from editor.analysis.model import ANALYSIS_WIDTH
 from editor.errors import AutocutError
-from editor.media.container import open_input
+from editor.media.container import PacketDecoder, open_input
 from editor.media.probe import Media
 
 ANALYSIS_DECODER_OPTIONS = {"skip_loop_filter": "all", "flags2": "+fast"}
@@ -135,12 +135,13 @@ def _decode_frames(media: Media, width: int, audio: AudioSink | None) -> Iterato
             time_base = stream.time_base
             first_pts = None
             index = 0
+            decoder = PacketDecoder(media.path)
             for packet in container.demux(*[s for s in (stream, sound) if s is not None]):
                 if packet.stream is not stream:
                     if hear is not None:
                         hear.feed(packet)
                     continue
-                for frame in packet.decode():
+                for frame in decoder.frames(packet):
                     pts = frame.pts if frame.pts is not None else frame.dts
                     if first_pts is None:
                         first_pts = pts or 0

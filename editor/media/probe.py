@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from editor.errors import AutocutError
+from editor.media.container import open_input, video_frames
 
 if TYPE_CHECKING:
     import av
@@ -87,8 +88,6 @@ def probe(path: str | Path) -> Media:
     if path.is_dir():
         raise AutocutError(path, "is a folder, not a video file")
     import av  # loaded on first probe: reading cached results never needs it
-
-    from editor.media.container import open_input
 
     try:
         with open_input(path) as container:
@@ -195,7 +194,7 @@ def _is_variable(steps: list[int]) -> bool:
 
 def _first_frame_facts(container, stream, path: Path) -> tuple[int, str]:
     """Rotation (from the display matrix) and pixel format, read off the first decoded frame."""
-    for frame in container.decode(stream):
+    for frame in video_frames(container, stream):
         rotation = round(getattr(frame, "rotation", 0) or 0)
         rotation = ((rotation + 180) % 360) - 180
         if rotation == -180:

@@ -30,7 +30,6 @@ import functools
 import math
 import os
 import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
@@ -44,7 +43,7 @@ from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment
 from editor.assemble.trailer import CARD_DARKEN
 from editor.atomic import atomic_output
 from editor.errors import AutocutError
-from editor.media.container import open_input
+from editor.media.container import open_input, video_frames
 from editor.media.decode import prefetch
 from editor.media.encode import (
     AUDIO_CHANNELS,
@@ -117,11 +116,11 @@ class SourceReader:
             stream = self._container.streams.video[0]
             target = time + self.media.start_time
             self._container.seek(max(0, int(target / stream.time_base)), stream=stream)
-            self._frames = progressive(self._container.decode(stream))
+            self._frames = progressive(video_frames(self._container, stream))
             self._current = self._read()
             if self._current is not None and self._current[0] > time + 1e-3:
                 self._container.seek(0, stream=stream)  # a broken index: read from the start
-                self._frames = progressive(self._container.decode(stream))
+                self._frames = progressive(video_frames(self._container, stream))
                 self._current = self._read()
         except av.FFmpegError as exc:
             raise AutocutError(self.media.path, f"cannot read at {time:.3f} s ({exc})") from None
@@ -259,13 +258,13 @@ def render_edl(
             kept.append(to_rgb(picture))
 
     frames = prefetch(output_pictures(edl, media, keep_cover), AHEAD)
-    with tempfile.TemporaryDirectory(prefix="autocut-") as tmp:
-        sound = Path(tmp) / "mix.f32"
+    with atomic_output(path) as out:
+        # The mixed sound waits beside the output, under the same hidden temporary name (so
+        # it is removed with it), on the disk that must hold the output anyway.
+        sound = out.with_suffix(".f32")
         mix_audio(edl, media).tofile(sound)
-        args = _encoder_args(edl, sound)
         chunks = (plane for picture in _counted(frames, progress) for plane in picture)
-        with atomic_output(path) as out:
-            pipe_to_ffmpeg([*args, str(out)], chunks, what=path)
+        pipe_to_ffmpeg([*_encoder_args(edl, sound), str(out)], chunks, what=path)
     if cover is not None:
         if not kept:
             raise AutocutError(path, "the cover frame was not rendered")

@@ -8,11 +8,12 @@ What is decided here:
   once to limited-range BT.709 4:2:0 on decode, so the output's colour tags are true. Rotated
   sources are turned upright; interlaced ones are deinterlaced
   (:mod:`editor.render.deinterlace`). Decoding runs a few frames ahead in its own thread.
-- **Frames.** The output has a constant frame rate, the plan's. A constant-rate source gives
-  exactly one output frame per source frame. A variable-rate source is resampled by time:
-  output frame ``k`` shows the source frame on screen at ``(k + 0.5) / fps`` (a frame is
-  repeated over a gap, never stretched), and the output lasts the source's duration, so
-  sound and picture never drift apart.
+- **Frames.** The output has a constant frame rate, the plan's, and lasts the source's
+  duration. Source frames are placed by their times: output frame ``k`` shows the source
+  frame on screen at ``(k + 0.5) / fps``, so a constant-rate source at the plan's rate gives
+  exactly one output frame per source frame, a variable-rate one is resampled, and a frame
+  is repeated over a gap (frames a damaged stream lost), never stretched: sound and picture
+  never drift apart.
 - **Sound.** The source's first audio stream, from the moment the first picture shows, is
   muxed in by ffmpeg, resampled to the delivery format, padded with silence or cut to end
   with the last picture. A source without sound gets a silent track (players and platforms
@@ -35,7 +36,7 @@ import numpy as np
 
 from editor.atomic import atomic_output
 from editor.errors import AutocutError
-from editor.media.container import open_input
+from editor.media.container import open_input, video_frames
 from editor.media.decode import plane_array, prefetch
 from editor.media.encode import (
     AUDIO_CHANNELS,
@@ -79,7 +80,7 @@ def source_pictures(media: Media) -> Iterator[tuple[float, Planes]]:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             first = None
-            for frame in progressive(container.decode(stream)):
+            for frame in progressive(video_frames(container, stream)):
                 if first is None:
                     first = frame.time or 0.0
                 time = (frame.time - first) if frame.time is not None else 0.0
@@ -176,10 +177,7 @@ def draw(
 
 
 def output_frame_count(media: Media, plan: ReframePlan | PlanFeed) -> int:
-    """Frames in the output: one per source frame at a constant rate, else the source's
-    duration at the plan's rate."""
-    if not media.variable_fps:
-        return plan.frame_count
+    """Frames in the output: the source's duration at the plan's rate."""
     return max(1, round(media.duration * plan.fps))
 
 
@@ -194,7 +192,6 @@ def output_pictures(
 ) -> Iterator[Planes]:
     """The output frames of ``plan`` over ``media``, in order (see module notes)."""
     total = output_frame_count(media, plan)
-    by_time = media.variable_fps
     done = 0
     held: Planes | None = None
     canvas = Canvas()
@@ -204,7 +201,7 @@ def output_pictures(
         if entry is None:
             break
         if held is not None:
-            upto = min(total, outputs_before(time, plan.fps)) if by_time else index
+            upto = min(total, outputs_before(time, plan.fps))
             for _ in range(done, upto):
                 yield held
             done = max(done, upto)
