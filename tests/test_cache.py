@@ -253,7 +253,7 @@ class Face:
 class RicherAnalysis(Analysis):
     faces: tuple[Face, ...] = ()
     loudness: np.ndarray | None = None
-    speech: np.ndarray | None = None
+    pitch: np.ndarray | None = None
     tags: dict[str, float] = dataclasses.field(default_factory=dict)
     score: float = 0.0
 
@@ -276,7 +276,7 @@ def test_new_fields_round_trip_without_changes_to_the_cache(fresh):
         assert (a.frame, a.box) == (b.frame, b.box)
         assert isinstance(b.box, tuple)
         assert np.array_equal(a.landmarks, b.landmarks) and b.landmarks.dtype == np.float32
-    assert np.array_equal(back.loudness, richer.loudness) and back.speech is None
+    assert np.array_equal(back.loudness, richer.loudness) and back.pitch is None
     assert np.isnan(back.tags["nan"]) and back.tags["one"] == 1.0
     assert back.score == 2.0 and isinstance(back.score, float)
     assert_same_analysis(

@@ -21,7 +21,14 @@ from fixtures import generate as gen
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "fixtures" / "footage"
-OUTPUT_NAMES = {"clip_a.mp4", "clip_b.mp4", "clip_c.mp4", "sample.srt", "ground_truth.json"}
+OUTPUT_NAMES = {
+    "clip_a.mp4",
+    "clip_b.mp4",
+    "clip_c.mp4",
+    "clip_d.mp4",
+    "sample.srt",
+    "ground_truth.json",
+}
 
 # Frame differences are mean absolute differences of 0-255 RGB values, measured on frames
 # decoded at half size (640x360).
@@ -139,9 +146,10 @@ def test_ground_truth_header_and_totals(truth: dict) -> None:
     assert truth["generator"] == "fixtures.generate"
     assert isinstance(truth["seed"], int)
     assert (truth["fps"], truth["width"], truth["height"]) == (30, 1280, 720)
-    assert [c["file"] for c in truth["clips"]] == ["clip_a.mp4", "clip_b.mp4", "clip_c.mp4"]
+    files = [c["file"] for c in truth["clips"]]
+    assert files == ["clip_a.mp4", "clip_b.mp4", "clip_c.mp4", "clip_d.mp4"]
     total = sum(c["duration"] for c in truth["clips"])
-    assert 36.0 <= total <= 40.0
+    assert 56.0 <= total <= 60.0
     kinds = [s["kind"] for c in truth["clips"] for s in c["shots"]]
     for kind, least in {"face": 3, "two_shot": 2, "motion": 3, "dull": 2, "black": 2}.items():
         assert kinds.count(kind) >= least, kind
@@ -149,7 +157,7 @@ def test_ground_truth_header_and_totals(truth: dict) -> None:
     assert "fade" in types and "dissolve" in types
 
 
-@pytest.mark.parametrize("index", [0, 1, 2])
+@pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_ground_truth_is_consistent(truth: dict, index: int) -> None:
     clip = truth["clips"][index]
     n = clip["frame_count"]
@@ -166,7 +174,8 @@ def test_ground_truth_is_consistent(truth: dict, index: int) -> None:
         assert s["start_frame"] < s["end_frame"]
         interesting = s["kind"] in ("face", "two_shot", "motion")
         assert s["label"] == ("interesting" if interesting else "dull")
-        assert s["audio"] == ("loud" if interesting else "quiet")
+        sound = "dialogue" if clip["speech"] else "loud" if interesting else "quiet"
+        assert s["audio"] == sound
         assert s["faces"] == expected_faces[s["kind"]]
         for f in range(s["start_frame"], s["end_frame"]):
             assert len(clip["faces"][f]) == s["faces"], (s, f)
@@ -246,11 +255,59 @@ def test_audio_level_follows_the_shots(truth: dict, decoded: dict[str, Decoded])
         assert audio is not None
         gradual = _gradual_frames(clip)
         for shot in clip["shots"]:
+            if shot["audio"] == "dialogue":
+                continue  # test_dialogue_is_heard_where_the_ground_truth_says
             frames = [f for f in range(shot["start_frame"], shot["end_frame"]) if f not in gradual]
             a = int((frames[0] / 30 + 0.15) * 48_000)
             b = int(((frames[-1] + 1) / 30 - 0.15) * 48_000)
             rms = np.sqrt(np.mean(audio[:, a:b] ** 2))
             assert 20 * np.log10(rms) == pytest.approx(target[shot["audio"]], abs=3.0), shot
+
+
+def test_speech_ground_truth_is_consistent(truth: dict) -> None:
+    lines = [line for clip in truth["clips"] for line in clip["speech"]]
+    assert len(lines) >= 6 and {line["speaker"] for line in lines} == {"A", "B"}
+    for clip in truth["clips"]:
+        ends = [0.0]
+        for line in clip["speech"]:
+            assert ends[-1] < line["start"] < line["end"] < clip["duration"]  # in order, apart
+            ends.append(line["end"])
+            spans = line["spans"]
+            assert spans[0][0] >= line["start"] - 0.011 and spans[-1][1] <= line["end"]
+            assert all(a < b for a, b in spans)
+            assert all(b1 < a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
+            starts = [t for _, t in line["words"]]
+            assert starts[0] == line["start"] and starts == sorted(starts)
+            assert starts[-1] < line["end"]
+            assert len(line["text"].split()) >= len(starts)
+
+
+def test_dialogue_is_heard_where_the_ground_truth_says(
+    truth: dict, decoded: dict[str, Decoded]
+) -> None:
+    """Inside the speech spans the dialogue is on top of the bed; between lines only the
+    music and room tone remain, 10 dB under it."""
+    from fixtures import dialogue
+
+    clip = next(c for c in truth["clips"] if c["speech"])
+    audio = decoded[clip["file"]].audio
+    assert audio is not None
+    power = np.mean(audio**2, axis=0)  # both channels (the music differs between them)
+    t = np.arange(len(power)) / 48_000
+    spans = [span for line in clip["speech"] for span in line["spans"]]
+    inside = np.zeros(len(power), bool)
+    near = np.zeros(len(power), bool)
+    for a, b in spans:
+        inside |= (t >= a + 0.05) & (t < b - 0.05)
+        near |= (t >= a - 0.15) & (t < b + 0.15)
+    speech_db = 10 * np.log10(np.mean(power[inside]))
+    bed_db = 10 * np.log10(np.mean(power[~near]))
+    music_and_room = 10 * np.log10(
+        10 ** (dialogue.MUSIC_DBFS / 10) + 10 ** (dialogue.ROOM_DBFS / 10)
+    )
+    assert bed_db == pytest.approx(music_and_room, abs=2.0)
+    with_speech = 10 * np.log10(10 ** (dialogue.SPEECH_DBFS / 10) + 10 ** (music_and_room / 10))
+    assert speech_db == pytest.approx(with_speech, abs=2.5)
 
 
 def test_hard_cuts_are_sharp_and_shots_are_steady(truth: dict, decoded: dict[str, Decoded]) -> None:

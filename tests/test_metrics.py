@@ -176,7 +176,7 @@ def test_load_expected_file(tmp_path):
 
 def test_load_fixture_truth():
     clips = {c.name: c for c in load_fixture_truth(SAMPLE_FOOTAGE / "ground_truth.json")}
-    assert set(clips) == {"clip_a.mp4", "clip_b.mp4", "clip_c.mp4"}
+    assert set(clips) == {"clip_a.mp4", "clip_b.mp4", "clip_c.mp4", "clip_d.mp4"}
     a = clips["clip_a.mp4"]
     assert a.path == SAMPLE_FOOTAGE / "clip_a.mp4"
     assert a.fps == 30.0 and not a.vfr

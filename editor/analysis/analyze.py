@@ -15,6 +15,7 @@ from editor.analysis.faces import FaceSampler, make_detector, sample_interval
 from editor.analysis.model import Analysis, Progress, Shot, Transition, shots_from_cuts
 from editor.analysis.scenes import ShotDetector
 from editor.analysis.signals import AudioLevels, FrameSignals
+from editor.analysis.speech import SpeechDetector, detector_available, frame_speech, utterances
 from editor.errors import AutocutError
 from editor.media.decode import AUDIO_RATE, analysis_frames
 from editor.media.probe import Media
@@ -43,19 +44,25 @@ def analyze(
     shots = ShotDetector()
     signals = FrameSignals()
     sound = AudioLevels(AUDIO_RATE)
+    speech = SpeechDetector(AUDIO_RATE, enabled=detector_available())
+
+    def hear(samples: np.ndarray, start: float) -> None:
+        sound.add(samples, start)
+        speech.add(samples, start)
+
     faces = FaceSampler(make_detector(face_detector), sample_interval(media.fps))
     times: list[float] = []
     pending = 0
     settled = _Settled()
     every = max(1, round(SETTLED_EVERY_SECONDS * media.fps))
-    for frame in analysis_frames(media, audio=sound.add):
+    for frame in analysis_frames(media, audio=hear):
         shots.add(frame.image, frame.time)
         grey = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
         signals.add(frame.image, grey)
         faces.add(frame.index, frame.image, grey)
         times.append(frame.time)
         if on_settled is not None and len(times) % every == 0 and len(times) >= settled.due:
-            partial = settled.update(media, times, shots, signals, sound, faces)
+            partial = settled.update(media, times, shots, signals, sound, speech, faces)
             if partial is not None:
                 on_settled(partial)
         pending += 1
@@ -69,6 +76,7 @@ def analyze(
     time_array = np.asarray(times, dtype=np.float64)
     found, transitions = shots.finish()
     shot_list = shots_from_cuts(found, time_array, media.duration)
+    windows = speech.windows()
     return Analysis(
         media=media,
         times=time_array,
@@ -79,6 +87,8 @@ def analyze(
         motion_bands=signals.motion_bands(),
         audio_level=sound.levels(time_array, media.duration),
         detail=signals.detail(),
+        speech=frame_speech(windows, time_array, media.duration),
+        utterances=utterances(windows),
         transitions=tuple(transitions),
         face_boxes=faces.finish(shot_list, (media.width, media.height)),
     )
@@ -103,6 +113,7 @@ class _Settled:
         shots: ShotDetector,
         signals: FrameSignals,
         sound: AudioLevels,
+        speech: SpeechDetector,
         faces: FaceSampler,
     ) -> Analysis | None:
         """Take in newly settled cuts; an Analysis up to the last of them if there are any.
@@ -124,6 +135,7 @@ class _Settled:
         self.faces.append(rows)
         self.tracks += count
         self.shots = list(shot_list)
+        windows = speech.windows()
         return Analysis(
             media=media,
             times=time_array,
@@ -134,6 +146,8 @@ class _Settled:
             motion_bands=signals.motion_bands()[:end],
             detail=signals.detail()[:end],
             audio_level=sound.levels(np.asarray(times[: end + 1]), float(times[end]))[:end],
+            speech=frame_speech(windows, np.asarray(times[: end + 1]), float(times[end]))[:end],
+            utterances=tuple(u for u in utterances(windows) if u.end <= times[end]),
             transitions=tuple(t for t in self.transitions if t.end_frame < end),
             face_boxes=np.concatenate(self.faces),
         )

@@ -19,7 +19,7 @@ ANALYSIS_WIDTH = 320
 """Width of analysis frames in pixels: enough for shot changes and frame statistics at a
 fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
 
-ANALYSIS_VERSION = 7
+ANALYSIS_VERSION = 8
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
 FACE_COLUMNS = ("frame", "track_id", "x", "y", "w", "h", "score", "mouth")
@@ -61,6 +61,11 @@ class Analysis:
     detail: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.float32))
     """Picture detail of each frame (see :func:`editor.analysis.signals.detail`); empty when
     not measured."""
+    speech: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.float32))
+    """Speech probability (0..1) during each frame (see :mod:`editor.analysis.speech`);
+    empty when not measured."""
+    utterances: tuple[Utterance, ...] = ()
+    """Stretches of speech, in order (see :mod:`editor.analysis.speech`)."""
 
     @property
     def frame_count(self) -> int:
@@ -108,6 +113,16 @@ class Shot:
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """A stretch of speech: ``start``/``end`` in seconds of the file (the end is where the
+    detector stopped hearing speech, just after the last sound), ``level`` its RMS in dBFS."""
+
+    start: float
+    end: float
+    level: float
 
 
 @dataclass(frozen=True)
