@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from editor.analysis.model import Analysis, Shot
+from editor.assemble.dialogue import split_at_pauses
 from editor.preset import MIN_SHOT, Preset, Scoring
 
 CUT_MARGIN_SECONDS = 0.1
@@ -111,6 +112,8 @@ def usable_pieces(
                 continue
             parts = math.ceil(run_time / max_piece)
             edges = np.linspace(run_start, run_end, parts + 1).round().astype(int)
+            reach = (run_end - run_start) // (4 * parts)
+            edges = split_at_pauses(analysis.times, edges, analysis.utterances, reach)
             for a, b in itertools.pairwise(edges):
                 start = float(analysis.times[a])
                 features = piece_features(analysis, shot, int(a), int(b), onsets)

@@ -34,6 +34,7 @@ import numpy as np
 
 from editor.analysis.model import Analysis
 from editor.assemble.cards import end_card_boxes, logo_box, title_card_box
+from editor.assemble.dialogue import speech_safe_start
 from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment, Still, Text
 from editor.assemble.scoring import Piece, usable_pieces
 from editor.errors import AutocutError
@@ -499,14 +500,15 @@ def _t(frames: int, fps: float) -> float:
 
 
 def _snap_in(analysis: Analysis, piece: Piece, seconds: float) -> float:
-    """Start time for a ``seconds`` long cut centred in ``piece``, on a source frame."""
+    """Start time for a ``seconds`` long cut in ``piece``, on a source frame: as near its
+    middle as keeps the sound edges out of speech (:mod:`editor.assemble.dialogue`)."""
     ideal = piece.start + (piece.duration - seconds) / 2
     times = analysis.times[piece.start_frame : piece.end_frame]
     latest = piece.end - seconds
     candidates = times[times <= latest + 1e-9]
     if candidates.size == 0:
         return piece.start
-    return float(candidates[np.argmin(np.abs(candidates - ideal))])
+    return speech_safe_start(candidates, seconds, ideal, analysis.utterances)
 
 
 def _short(analyses: list[Analysis], preset: Preset, usable: float) -> AutocutError:
