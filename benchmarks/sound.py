@@ -15,7 +15,11 @@ For each it prints, beside a random-cut baseline measured in the same run:
   edge is inside speech when the frames on both sides of it are voiced. The baseline places
   the same segment lengths at random times in the same sources (``--seeds`` draws);
 - **loudness**: integrated loudness (LUFS) and true peak (dBTP) of the output, by ffmpeg's
-  ``ebur128`` filter.
+  ``ebur128`` filter;
+- **ducking depth**: how much quieter the music stem plays under the dialogue the edit uses
+  than between lines (dB), on the stems as the renderer mixes them;
+- **on beats**: cuts inside the acts within one frame of a music beat, of all such cuts
+  (random cuts would land within a frame of a beat about 2 frames in 16 at 113 BPM).
 
 And, for the sample's dialogue clip, speech detection against its ground truth: precision
 and recall of the frames autocut's analysis calls speech; and edges inside speech judged by
@@ -25,6 +29,7 @@ that ground truth too (the VAD hears the sample's loud chords as voice).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -80,15 +85,81 @@ def inside_speech(voiced: np.ndarray, edge: float) -> bool:
     return 0 < k < len(voiced) and bool(voiced[k - 1] and voiced[k])
 
 
-def loudness(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's ebur128."""
+def ebur128(path: Path) -> tuple[float, float, float]:
+    """Integrated loudness (LUFS), true peak (dBTP) and loudness range (LU) of the file's
+    first sound stream, by ffmpeg's ebur128 filter: a meter that is not autocut's own."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a:0",
            "-af", "ebur128=peak=true", "-f", "null", "-"]  # fmt: skip
     text = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
     summary = text[text.rfind("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.inf]+) dBFS", summary).group(1))
-    return integrated, peak
+    spread = float(re.search(r"LRA:\s+(-?[\d.]+) LU", summary).group(1))
+    return integrated, peak, spread
+
+
+CLICK_WINDOW = 0.003
+CLICK_RATIO = 3.0
+"""An edit clicks when the sound's sharpest change within 3 ms of it is over three times the
+sharpest change 10-100 ms to either side (and audible: over -50 dBFS)."""
+
+
+def click_ratios(samples: np.ndarray, rate: int, times: list[float]) -> list[float]:
+    """For each edit time, how much sharper the sound changes at it than around it: the
+    largest second difference (a discontinuity's signature) within ``CLICK_WINDOW`` of the
+    edit over the largest 10-100 ms away on either side; 0 where the edit is inaudible."""
+    mono = np.asarray(samples, np.float64).reshape(len(samples), -1).mean(axis=1)
+    sharp = np.abs(np.diff(mono, 2))
+    near, low, high = round(CLICK_WINDOW * rate), round(0.01 * rate), round(0.1 * rate)
+    out = []
+    for t in times:
+        n = round(t * rate)
+        if n - high < 0 or n + high > len(sharp):
+            continue
+        peak = sharp[n - near : n + near].max()
+        around = max(sharp[n - high : n - low].max(), sharp[n + low : n + high].max())
+        out.append(0.0 if peak < 10 ** (-50 / 20) else peak / max(around, 1e-9))
+    return out
+
+
+def beat_share(edl: dict) -> tuple[int, int]:
+    """Cuts inside the acts (not the hook's, not the cards') within one frame of a beat, and
+    how many such cuts there are."""
+    music = edl["sound"]["music"]
+    acts = [s for s in edl["segments"] if s["act"] != "hook"]
+    cuts = [(a["out_out"] + b["out_in"]) / 2 for a, b in itertools.pairwise(acts)]
+    beats = np.asarray(music["beats"] if music else [])
+    if not len(beats):
+        return 0, len(cuts)
+    near = sum(np.abs(beats - c).min() <= 1 / edl["fps"] + 1e-6 for c in cuts)
+    return int(near), len(cuts)
+
+
+def ducking_depth(edl_json: dict) -> float | None:
+    """How much quieter (dB) the music stem plays inside the dialogue the edit uses than in
+    the gaps of a second or more between lines; None without music or dialogue."""
+    from editor.assemble.edl import Edl
+    from editor.media.encode import AUDIO_RATE
+    from editor.media.probe import probe
+    from editor.render.sound import stems
+
+    edl = Edl.from_dict(edl_json)
+    music = edl.sound.music
+    if music is None or not music.speech:
+        return None
+    _, stem = stems(edl, {s: probe(Path(s)) for s in {g.source for g in edl.segments}})
+    mono = stem.mean(axis=1)
+
+    def level(a: float, b: float) -> float:
+        x = mono[round(a * AUDIO_RATE) : round(b * AUDIO_RATE)]
+        return 10 * np.log10(np.mean(x**2) + 1e-12)
+
+    under = [level(a, b) for a, b in music.speech if b - a > 0.3]
+    ends = [0.5, *(b for _, b in music.speech)]
+    between = [level(e + 0.45, a - 0.15) for e, (a, _) in zip(ends, music.speech) if a - e > 1.0]
+    if not under or not between:
+        return None
+    return float(np.mean(between) - np.mean(under))
 
 
 def cut(folder: Path, preset: str, out: Path, cache: Path) -> dict:
@@ -166,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                 (folder / clip.name).symlink_to(clip.resolve())
             sets[f"real dialogue ({len(real)} clips)"] = folder
         print(f"\n{'footage (judge)':34s} {'in speech':>10s} {'random cuts':>12s} "
-              f"{'edges':>6s} {'LUFS':>7s} {'dBTP':>6s}  (preset {args.preset})")  # fmt: skip
+              f"{'edges':>6s} {'LUFS':>7s} {'dBTP':>6s} {'duck dB':>8s} {'on beats':>9s}"
+              f"  (preset {args.preset})")  # fmt: skip
         for k, (name, folder) in enumerate(sets.items()):
             out = Path(tmp) / f"out{k}"
             edl = cut(folder, args.preset, out, Path(tmp) / "cache")
@@ -176,12 +248,15 @@ def main(argv: list[str] | None = None) -> int:
             judges = {"VAD": lambda src, t, voiced=voiced: inside_speech(voiced[src], t)}
             if folder == SAMPLE:
                 judges["truth"] = truth_judge
-            lufs, peak = loudness(next(out.glob("*.mp4")))
+            lufs, peak, _ = ebur128(next(out.glob("*.mp4")))
+            depth = ducking_depth(edl)
+            duck = f"{depth:8.1f}" if depth is not None else f"{'-':>8s}"
+            near, cuts = beat_share(edl)
             for judge, rule in judges.items():
                 mine, random, count = edge_shares(edl, rule, durations, args.seeds)
                 label = f"{name} ({judge})"
                 print(f"{label:34s} {mine:10.1%} {random:12.1%} {count:6d} "
-                      f"{lufs:7.1f} {peak:6.1f}")  # fmt: skip
+                      f"{lufs:7.1f} {peak:6.1f} {duck} {near:4d}/{cuts:<4d}")  # fmt: skip
     return 0
 
 

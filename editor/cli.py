@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -72,6 +73,7 @@ def _sigterm_unwinds() -> Iterator[None]:
 
 def _make_parser() -> argparse.ArgumentParser:
     from editor.assemble.variants import MAX_VARIANTS
+    from editor.preset import LOUDNESS
 
     parser = argparse.ArgumentParser(
         prog="autocut",
@@ -100,6 +102,21 @@ def _make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--title", help="series title on the cards (default: the input's name)")
     parser.add_argument("--logo", type=Path, help="PNG logo shown on every frame")
+    music = parser.add_mutually_exclusive_group()
+    music.add_argument(
+        "--music",
+        type=Path,
+        metavar="FILE",
+        help="music under the output (any sound file ffmpeg reads; default: the preset's, "
+        "else a music bed autocut makes from the seed)",
+    )
+    music.add_argument("--no-music", action="store_true", help="no music: the footage's sound")
+    parser.add_argument(
+        "--loudness",
+        choices=list(LOUDNESS),
+        help="master the sound for streaming (-14 LUFS, true peak -1 dBTP) or broadcast "
+        "(EBU R128, -23 LUFS) (default: the preset's, streaming in the built-in ones)",
+    )
     _add_no_cache(parser)
     parser.add_argument("--version", action="version", version=f"autocut {__version__}")
     return parser
@@ -111,6 +128,16 @@ def _make(argv: list[str]) -> int:
     from editor.preset import load_preset
 
     preset = load_preset(args.preset)
+    if args.loudness is not None:
+        preset = dataclasses.replace(
+            preset, sound=dataclasses.replace(preset.sound, loudness=args.loudness)
+        )
+    if args.music is not None or args.no_music:
+        chosen = str(args.music.resolve()) if args.music is not None else ""
+        preset = dataclasses.replace(
+            preset,
+            music=dataclasses.replace(preset.music, enabled=not args.no_music, file=chosen),
+        )
     interactive = sys.stderr.isatty()
     hooks = Hooks(
         on_skip=lambda exc: print(f"autocut: skipped {exc}", file=sys.stderr),
@@ -206,7 +233,27 @@ def _check(argv: list[str]) -> int:
         if not problems:
             print(f"{video}: ok for {', '.join(names)}")
         failed = failed or bool(problems)
+        if facts.loudness is not None:
+            print(f"{video}: {_loudness_report(facts, [PLATFORMS[n] for n in names])}")
     return 1 if failed else 0
+
+
+def _loudness_report(facts, platforms) -> str:
+    """One line: the sound's loudness, then each platform's verdict (grouped when alike)."""
+    from editor.media.check import loudness_notes
+
+    sound = facts.loudness
+    line = (
+        f"sound {sound.integrated:.1f} LUFS integrated, true peak {sound.true_peak:+.1f} dBTP, "
+        f"range {sound.range:.1f} LU"
+    )
+    verdicts: dict[str, list[str]] = {}
+    for platform in platforms:
+        notes = loudness_notes(facts, platform)
+        target = f"{platform.loudness:g} LUFS, <= {platform.true_peak:g} dBTP"
+        key = "; ".join(notes) if notes else f"on target ({target})"
+        verdicts.setdefault(key, []).append(platform.name)
+    return line + "".join(f"; {', '.join(who)}: {v}" for v, who in verdicts.items())
 
 
 def _scenes(argv: list[str]) -> int:

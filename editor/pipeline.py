@@ -128,6 +128,8 @@ def make(
     analysis cache.
     """
     logo_info = read_logo(logo) if logo is not None else None
+    if preset.music.enabled and preset.music.file:
+        check_music(Path(preset.music.file))
     if not dry_run:
         writable_folder(outdir)
     analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache, outdir=outdir)
@@ -159,6 +161,23 @@ def make(
         write_text(edl_path, edl.to_json())
         outputs.append(Output(name, edl, video, edl_path, cover))
     return Report(tuple(outputs), tuple(skipped), tuple(notes))
+
+
+def check_music(path: Path) -> None:
+    """One clear error, before any work, when the music file cannot be played."""
+    import av
+
+    from editor.media.container import open_input
+
+    if not path.is_file():
+        raise AutocutError(path, "no such music file")
+    try:
+        with open_input(path) as container:
+            has_sound = bool(container.streams.audio)
+    except av.FFmpegError as exc:
+        raise AutocutError(path, f"not a readable sound file ({exc})") from None
+    if not has_sound:
+        raise AutocutError(path, "music file has no sound")
 
 
 def read_logo(path: Path) -> Logo:

@@ -110,6 +110,41 @@ class Selection:
     """Shots shorter than this (seconds) are never used."""
 
 
+LOUDNESS = {
+    "streaming": (-14.0, -1.0),
+    "broadcast": (-23.0, -1.0),
+}
+"""Loudness standards a preset can master to: integrated loudness (LUFS) and true-peak ceiling
+(dBTP). "streaming" is what TikTok, Reels and Shorts play at, so nothing is turned down or
+clipped after upload; "broadcast" is EBU R128."""
+
+
+@dataclass(frozen=True)
+class Sound:
+    """How the sound is finished: ``loudness`` is "streaming" (-14 LUFS, true peak -1 dBTP,
+    what the short-video platforms play at) or "broadcast" (EBU R128: -23 LUFS)."""
+
+    loudness: str = "streaming"
+
+
+@dataclass(frozen=True)
+class Music:
+    """The music under the output. ``file`` is a sound file (any format ffmpeg reads) played
+    from ``start`` seconds in; empty means the music bed autocut makes (at ``bpm``, or a
+    tempo drawn from the seed when 0), with a hit on the end card. ``level`` is its loudness
+    relative to the footage's sound (LU), ``duck`` how much lower it plays under dialogue
+    (dB); ``fade_in`` and ``fade_out`` are seconds at its start and end."""
+
+    enabled: bool = True
+    file: str = ""
+    start: float = 0.0
+    level: float = -4.0
+    duck: float = 15.0
+    fade_in: float = 0.5
+    fade_out: float = 1.5
+    bpm: float = 0.0
+
+
 @dataclass(frozen=True)
 class Preset:
     name: str
@@ -122,8 +157,12 @@ class Preset:
     transitions: Transitions = field(default_factory=Transitions)
     scoring: Scoring = field(default_factory=Scoring)
     selection: Selection = field(default_factory=Selection)
+    sound: Sound = field(default_factory=Sound)
+    music: Music = field(default_factory=Music)
 
 
+MIN_BPM = 60.0
+"""Slowest tempo a preset may ask of the music bed."""
 MIN_SHOT = 0.4
 """No planned shot is shorter than this (seconds): shorter flashes do not read."""
 
@@ -158,6 +197,12 @@ BOUNDS: dict[str, Bound] = {
     "selection.min_brightness": (0.0, 255.0, True),
     "selection.min_detail": (0.0, 1000.0, True),
     "selection.min_shot_length": (0.0, 60.0, True),
+    "music.start": (0.0, 86400.0, True),
+    "music.level": (-40.0, 20.0, True),
+    "music.duck": (0.0, 60.0, True),
+    "music.fade_in": (0.0, 30.0, True),
+    "music.fade_out": (0.0, 30.0, True),
+    "music.bpm": (0.0, 200.0, True),
 }
 """The range of every number in a preset, by dotted key."""
 ACT_BOUNDS: dict[str, Bound] = {
@@ -207,7 +252,12 @@ def load_preset(name_or_path: str) -> Preset:
     else:
         known = ", ".join(builtin) or "none"
         raise AutocutError(name_or_path, f"unknown preset (known: {known})")
-    return parse_preset(path.read_bytes(), source=str(path))
+    preset = parse_preset(path.read_bytes(), source=str(path))
+    music = preset.music.file
+    if music and not Path(music).is_absolute():  # a preset's music sits beside it
+        music = str((path.parent / music).resolve())
+        preset = dataclasses.replace(preset, music=dataclasses.replace(preset.music, file=music))
+    return preset
 
 
 def parse_preset(data: bytes, source: str) -> Preset:
@@ -262,13 +312,16 @@ def _coerce(value, expected: type, source: str, key: str):
         return float(value)
     if expected is int and isinstance(value, int) and not isinstance(value, bool):
         return value
+    if expected is bool and isinstance(value, bool):
+        return value
     if expected is str and isinstance(value, str):
         return value
     raise AutocutError(source, f"'{key}' must be {_type_word(expected)}, not {value!r}")
 
 
 def _type_word(expected: type) -> str:
-    return {float: "a number", int: "a whole number", str: "a string"}.get(expected, "valid")
+    words = {float: "a number", int: "a whole number", str: "a string", bool: "true or false"}
+    return words.get(expected, "valid")
 
 
 def _check_ranges(preset: Preset, source: str) -> None:
@@ -299,6 +352,12 @@ def _check_ranges(preset: Preset, source: str) -> None:
             raise AutocutError(
                 source, f"'acts[{i}].transition' must be one of {', '.join(TRANSITIONS)}"
             )
+    if 0 < preset.music.bpm < MIN_BPM:
+        raise AutocutError(source, f"'music.bpm' must be 0 (from the seed) or {MIN_BPM:g}-200")
+    if len(preset.music.file) > 4096:
+        raise AutocutError(source, "'music.file' is too long for a path")
+    if preset.sound.loudness not in LOUDNESS:
+        raise AutocutError(source, f"'sound.loudness' must be one of {', '.join(LOUDNESS)}")
     cards = preset.cards.title + preset.cards.end
     if cards + preset.hook.max_length >= preset.duration:
         raise AutocutError(

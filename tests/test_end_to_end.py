@@ -12,17 +12,21 @@ import cv2
 import numpy as np
 import pytest
 
+from benchmarks.sound import CLICK_RATIO, click_ratios, ducking_depth, ebur128
 from editor.analysis.cache import analyse_file
 from editor.assemble.cards import safe_box
 from editor.assemble.edl import Edl
 from editor.assemble.scoring import usable_pieces
 from editor.assemble.summary import act_paces, cut_times
 from editor.media.check import PLATFORMS, read_facts, violations
+from editor.media.encode import AUDIO_RATE
 from editor.media.probe import probe
 from editor.preset import load_preset
 from editor.render.assemble import SourceReader, laid_out
 from editor.render.frames import from_rgb
+from editor.render.sound import mix_audio
 from tests.conftest import SAMPLE_FOOTAGE, run_cli
+from tests.test_loudness import decoded
 
 PRESETS = ("trailer", "teaser", "promo")
 TRUTH = json.loads((SAMPLE_FOOTAGE / "ground_truth.json").read_text())
@@ -97,6 +101,54 @@ def test_hook_is_the_top_scored_shot_and_the_first_cut_is_early(out_dir, preset)
     assert hook.act == "hook" and hook.out_in == 0.0
     assert (Path(hook.source).name, hook.shot) == (files[best.source].name, best.shot)
     assert cut_times(edl)[0] <= 3.0
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_sound_is_mastered_to_the_platforms_loudness(out_dir, preset):
+    """Measured on the delivered file by ffmpeg's meter, not autocut's: -14 +-1 LUFS
+    integrated, true peak at most -1 dBTP."""
+    integrated, peak, _ = ebur128(out_dir.path(preset, ".mp4"))
+    assert integrated == pytest.approx(-14.0, abs=1.0) and peak <= -1.0, (integrated, peak)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_no_audio_edit_clicks(out_dir, preset):
+    edl = edl_of(out_dir, preset)
+    edges = {t for s in edl.segments for t in (s.out_in, s.out_out)}
+    edges |= {t for c in edl.cards for t in (c.out_in, c.out_out)}
+    sound = decoded(out_dir.path(preset, ".mp4"))
+    ratios = click_ratios(sound, AUDIO_RATE, sorted(edges))
+    assert len(ratios) >= len(edl.segments) - 2
+    assert max(ratios) < CLICK_RATIO, max(ratios)
+
+
+def test_each_segment_plays_its_own_sound_in_sync(out_dir):
+    """The delivered sound under each segment is the planned mix (its source's sound from
+    ``src_in`` with the music), sample for sample after the master (gain, limiter) and AAC: correlation
+    at zero lag, and less a frame either way."""
+    edl = edl_of(out_dir, "trailer")
+    sound = decoded(out_dir.path("trailer", ".mp4")).mean(axis=1)
+    media = {s: probe(Path(s)) for s in {seg.source for seg in edl.segments}}
+    planned = mix_audio(edl, media).mean(axis=1)
+    frame = round(AUDIO_RATE / edl.fps)
+    checked = 0
+    for seg in edl.segments:
+        if seg.duration < 0.8 or not seg.audio:
+            continue
+        a, b = round((seg.out_in + 0.2) * AUDIO_RATE), round((seg.out_out - 0.2) * AUDIO_RATE)
+        at = {lag: np.corrcoef(sound[a:b], planned[a + lag : b + lag])[0, 1]
+              for lag in (-frame, 0, frame)}  # fmt: skip
+        assert at[0] > 0.9 and at[0] > max(at[-frame], at[frame]), (seg.source, seg.src_in, at)
+        checked += 1
+    assert checked >= 3
+
+
+def test_music_ducks_under_the_dialogue_by_12_db_or_more(out_dir):
+    """Measured on the music stem as the output plays it: its level inside the dialogue the
+    edit uses against its level in the gaps between lines (a second or more)."""
+    edl = json.loads(out_dir.path("trailer", ".edl.json").read_text())
+    depth = ducking_depth(edl)
+    assert depth is not None and depth >= 12.0, depth
 
 
 def test_trailer_climax_cuts_at_least_30_times_a_minute(out_dir):

@@ -111,6 +111,44 @@ class Overlay:
 
 
 @dataclass(frozen=True)
+class Music:
+    """The music under the output, from ``out_in`` to ``out_out``.
+
+    ``source`` is a sound file played from ``src_in``, or "" for the bed autocut makes
+    (:mod:`editor.sound.bed`: ``seed``, ``downbeat``, ``sections`` and ``hit`` say what it
+    plays). ``beats`` are the output times the music's beats fall on (``bpm`` per minute).
+    ``level`` is the music's loudness relative to the footage's sound (LU); under
+    ``speech`` (output-time stretches of dialogue) it is ``duck`` dB lower."""
+
+    source: str
+    src_in: float
+    out_in: float
+    out_out: float
+    level: float
+    duck: float
+    fade_in: float
+    fade_out: float
+    bpm: float
+    beats: tuple[float, ...]
+    downbeat: int
+    sections: tuple[tuple[float, int], ...]
+    hit: float | None
+    seed: int
+    speech: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Sound:
+    """How the output's sound is finished: the music under it (None: none), the integrated
+    loudness it is mastered to (LUFS) and the ceiling of its true peak (dBTP), both measured
+    on the encoded file."""
+
+    loudness: float = -14.0
+    true_peak: float = -1.0
+    music: Music | None = None
+
+
+@dataclass(frozen=True)
 class Edl:
     """A whole output: format, timeline and the decisions that produced it."""
 
@@ -129,6 +167,7 @@ class Edl:
     overlays: tuple[Overlay, ...] = ()
     cover_time: float = 0.0
     """Output time of the frame written as the cover picture."""
+    sound: Sound = Sound()
     version: int = EDL_VERSION
 
     @property
@@ -167,6 +206,8 @@ _NESTED = {
     (Edl, "segments"): (Segment,),
     (Edl, "cards"): (Card,),
     (Edl, "overlays"): (Overlay,),
+    (Edl, "sound"): Sound,
+    (Sound, "music"): Music,
 }
 
 
@@ -177,7 +218,9 @@ def _build(cls: type, data: dict):
             continue
         raw = data[f.name]
         nested = _NESTED.get((cls, f.name))
-        if isinstance(nested, tuple):
+        if raw is None:
+            values[f.name] = None
+        elif isinstance(nested, tuple):
             values[f.name] = tuple(_build(nested[0], item) for item in raw)
         elif nested is not None:
             values[f.name] = _build(nested, raw)

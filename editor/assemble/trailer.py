@@ -35,10 +35,11 @@ import numpy as np
 from editor.analysis.model import Analysis
 from editor.assemble.cards import end_card_boxes, logo_box, title_card_box
 from editor.assemble.dialogue import speech_safe_start
-from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment, Still, Text
+from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment, Sound, Still, Text
+from editor.assemble.music import beat_frames, on_beats, plan_music, sections, speech_spans
 from editor.assemble.scoring import Piece, usable_pieces
 from editor.errors import AutocutError
-from editor.preset import MIN_SHOT, Act, Preset
+from editor.preset import LOUDNESS, MIN_SHOT, Act, Preset
 from editor.reframe.plan import ReframePlan
 from editor.reframe.planner import plan_reframe
 
@@ -96,6 +97,13 @@ def plan_trailer(
     end_frames = round(preset.cards.end * fps)
     footage = total - hook_frames - title_frames - end_frames
     slots = act_slots(preset, footage, fps, has_title=title_frames > 0, has_end=end_frames > 0)
+    hit = _t(total - end_frames, fps) if end_frames else None
+    music = plan_music(preset, seed, _t(total, fps), hit, [])
+    first = hook_frames + title_frames
+    shortest = math.ceil(MIN_SHOT * fps)
+    beats = beat_frames(music, fps)
+    wanted = on_beats([s.frames for s in slots], [footage] * len(slots), first, beats, shortest)
+    slots = [dataclasses.replace(s, frames=n) for s, n in zip(slots, wanted)]
     hook_leave = Join(preset.cards.transition if title_frames else "cut", _tlen(preset))
     hook_slot = Slot("hook", -1, hook_frames, Join(), _join(hook_leave, preset))
     hook_need = hook_frames + _handles(hook_slot, fps)
@@ -103,14 +111,17 @@ def plan_trailer(
     pool = [p for p in pieces if p is not hook_piece] + rest
     rank.update({id(p): rank[id(hook_piece)] for p in rest})
     uses = {(hook.source, hook.shot): 1}
-    assigned = fill_slots(slots, pool, rank, uses, fps)
+    # With a beat to cut on, each pick holds up to half a beat more, for the cut to move to it.
+    slack = math.ceil(30 / music.bpm * fps) if music is not None and music.beats else 0
+    assigned = fill_slots(slots, pool, rank, uses, fps, slack)
     if assigned is None:
         raise _short(analyses, preset, sum(_capacity(p, fps) for p in pieces) / fps)
-    lengths = fit_lengths(
-        [s.frames for s in slots],
-        [_capacity(p, fps) - _handles(s, fps) for p, s in zip(assigned, slots)],
-        footage,
-    )
+    capacity = [_capacity(p, fps) - _handles(s, fps) for p, s in zip(assigned, slots)]
+    lengths = fit_lengths([s.frames for s in slots], capacity, footage)
+    lengths = on_beats(lengths, capacity, first, beats, shortest)
+    starts = first + np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    act_starts = [_t(int(starts[i]), fps) for i, s in enumerate(slots)
+                  if i == 0 or s.act_index != slots[i - 1].act_index]  # fmt: skip
     plans = [plan_reframe(a, out.width, out.height) for a in analyses]
 
     timeline: list[tuple[Piece, Slot, int]] = [(hook, hook_slot, hook_frames)]
@@ -127,6 +138,11 @@ def plan_trailer(
         cards.append(_end_card(preset, title, cursor, end_frames, segments[-1], fps))
     cursor += end_frames
     assert cursor == total, (cursor, total)
+    if music is not None:
+        by_source = {str(a.media.path): a for a in analyses}
+        speech = speech_spans(segments, by_source)
+        music = dataclasses.replace(music, sections=sections(act_starts) if music.beats
+                                    else (), speech=speech)  # fmt: skip
     overlays = ()
     if logo is not None:
         box = logo_box(out.width, out.height, (logo.width, logo.height))
@@ -146,6 +162,7 @@ def plan_trailer(
         cards=tuple(cards),
         overlays=overlays,
         cover_time=cover_time(analyses, segments),
+        sound=Sound(*LOUDNESS[preset.sound.loudness], music=music),
     )
 
 
@@ -213,6 +230,7 @@ def fill_slots(
     rank: dict[int, float],
     uses: dict[tuple[int, int], int],
     fps: float,
+    slack: int = 0,
 ) -> list[Piece] | None:
     """Footage for every slot, in slot order (None when there is not enough).
 
@@ -222,14 +240,15 @@ def fill_slots(
     handles. When footage is too scarce for that, by fit: the longest slots first, each from
     the shortest piece that holds it (so long pieces stay for long slots), then each act's
     picks ordered weakest to strongest. Only the part of a piece used is taken; the rest
-    stays available.
+    stays available, and up to ``slack`` frames more than a slot needs are taken with it
+    where the piece has them (room for its cuts to move onto a beat).
     """
     order = list(reversed(range(len(slots))))
-    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False)
+    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=slack)
     if picks is not None:
         return picks
     order = sorted(range(len(slots)), key=lambda i: (-_need(slots[i], fps), i))
-    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True)
+    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack)
     if picks is None:
         return None
     out: list[Piece] = []
@@ -268,6 +287,7 @@ def _fill(
     uses: dict[tuple[int, int], int],
     fps: float,
     by_fit: bool,
+    slack: int = 0,
 ) -> list[Piece] | None:
     """Pick footage for the slots in ``order`` (see :func:`fill_slots`); frames a pick
     lacks are owed by the next pick."""
@@ -289,7 +309,7 @@ def _fill(
             best = max(fits, key=lambda p: (_reused(rank[id(p)], uses, p), -pool.index(p)))
         else:
             best = max(pool_here, key=lambda p: (_capacity(p, fps), -pool.index(p)))
-        used, rest = take(best, need, fps)
+        used, rest = take(best, need + slack, fps)
         owed = need - _capacity(used, fps)  # negative: the pick holds more than needed
         pool.remove(best)
         pool += rest

@@ -17,11 +17,19 @@ numbers. The rules are what autocut promises of every output (the delivery forma
 - AAC-LC, 48 kHz, stereo (or no sound at all), sound lasting as long as the picture, to a
   frame plus one AAC frame (1024 samples, the encoder's padding);
 - the platform's duration limits and the video bitrate cap.
+
+Loudness is reported beside the rules, not among them (:func:`loudness_notes`): integrated
+loudness, true peak and loudness range, measured as BS.1770 defines them
+(:mod:`editor.sound.loudness`), against each platform's playback target (-14 LUFS, true peak
+at most -1 dBTP for all three). A platform turns a louder file down and may clip a hotter
+peak in its own transcode, but it still takes the file, so a miss is named without failing
+the check.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import struct
 from dataclasses import dataclass
@@ -30,6 +38,7 @@ from pathlib import Path
 
 from editor.errors import AutocutError
 from editor.media.encode import AUDIO_CHANNELS, AUDIO_RATE, gop_frames
+from editor.sound.loudness import SILENT, Loudness, measure_file
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,11 @@ class Platform:
     widest: float
     """Largest width/height ratio accepted (1.0: square)."""
     max_video_kbps: int
+    loudness: float = -14.0
+    """Integrated loudness the platform plays at (LUFS); a file within 1 LU of it is on
+    target."""
+    true_peak: float = -1.0
+    """Highest true peak (dBTP) that survives the platform's transcode unclipped."""
 
 
 PLATFORMS = {
@@ -76,6 +90,29 @@ class Facts:
     audio_rate: int
     audio_channels: int
     audio_seconds: float
+    loudness: Loudness | None = None
+    """The sound's loudness (None: no sound, or not measured)."""
+
+
+LOUDNESS_TOLERANCE = 1.0
+
+
+def loudness_notes(facts: Facts, platform: Platform) -> list[str]:
+    """How the file's sound misses ``platform``'s loudness target, as short sentences (none
+    when on target, silent or without sound)."""
+    sound = facts.loudness
+    if sound is None or sound.integrated <= SILENT:
+        return []
+    out = []
+    off = sound.integrated - platform.loudness
+    if abs(off) > LOUDNESS_TOLERANCE:
+        out.append(
+            f"loudness {sound.integrated:.1f} LUFS is {abs(off):.1f} dB "
+            f"{'above' if off > 0 else 'below'} the {platform.loudness:g} LUFS target"
+        )
+    if sound.true_peak > platform.true_peak:
+        out.append(f"true peak {sound.true_peak:+.1f} dBTP is over {platform.true_peak:g} dBTP")
+    return out
 
 
 def violations(facts: Facts, platform: Platform) -> list[str]:
@@ -135,8 +172,9 @@ def violations(facts: Facts, platform: Platform) -> list[str]:
     return out
 
 
-def read_facts(path: str | Path) -> Facts:
-    """The :class:`Facts` of the file at ``path``; an AutocutError if it is not readable."""
+def read_facts(path: str | Path, loudness: bool = True) -> Facts:
+    """The :class:`Facts` of the file at ``path`` (its sound measured for loudness unless
+    ``loudness`` is False); an AutocutError if it is not readable."""
     path = Path(path)
     if not path.is_file():
         raise AutocutError(path, "no such file")
@@ -146,9 +184,12 @@ def read_facts(path: str | Path) -> Facts:
 
     try:
         with open_input(path) as container:
-            return _facts(path, container)
+            facts = _facts(path, container)
     except av.FFmpegError as exc:
         raise AutocutError(path, f"not a readable video file ({exc})") from None
+    if loudness and facts.audio_codec is not None:
+        facts = dataclasses.replace(facts, loudness=measure_file(path))
+    return facts
 
 
 def _facts(path: Path, container) -> Facts:

@@ -17,9 +17,8 @@ What is decided here:
   cut. Frame weights are taken at the middle of each frame, so a fade never shows a fully
   black or an unfaded frame where the other side would.
 - **Overlays.** A logo is blended into its box on every frame, in the planes, using its alpha.
-- **Sound.** Each segment plays its source's sound from ``src_in``, lined up with its first
-  picture; crossfades and dips fade the sound with the picture, hard cuts get 5 ms ramps so
-  they do not click, cards are silent. The mix is handed to the encoder as raw samples.
+- **Sound.** Mixed, mastered and encoded first (:mod:`editor.render.sound`); the video
+  encode copies that AAC stream, so the loudness measured there is what is delivered.
 - **Files.** The video and the cover are written under temporary names and renamed only
   once complete; the cover is the output frame at ``cover_time``, as rendered.
 """
@@ -29,9 +28,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-import subprocess
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -46,27 +43,21 @@ from editor.errors import AutocutError
 from editor.media.container import open_input, video_frames
 from editor.media.decode import prefetch
 from editor.media.encode import (
-    AUDIO_CHANNELS,
-    AUDIO_RATE,
-    audio_args,
-    downmix_filter,
     video_args,
 )
 from editor.media.ffmpeg import ffmpeg_exe, pipe_to_ffmpeg
 from editor.media.probe import Media, probe
 from editor.render.deinterlace import progressive
 from editor.render.frames import Canvas, Planes, from_rgb, to_rgb
-from editor.render.reframe import TURNS, audio_offset, draw, to_planes
+from editor.render.reframe import TURNS, draw, to_planes
+from editor.render.sound import write_sound
 from editor.render.text import text_image
 
 SEEK_AHEAD_SECONDS = 2.0
 """A request this far past the decoder's position seeks instead of decoding up to it."""
-CLICK_RAMP_SECONDS = 0.005
 COVER_QUALITY = 92
 AHEAD = 3
 """Output frames prepared ahead of the encoder, in a thread of their own."""
-AUDIO_READERS = 4
-"""Segments' sound read at once (short ffmpeg runs that mostly wait on starting up)."""
 
 
 @functools.cache
@@ -259,10 +250,10 @@ def render_edl(
 
     frames = prefetch(output_pictures(edl, media, keep_cover), AHEAD)
     with atomic_output(path) as out:
-        # The mixed sound waits beside the output, under the same hidden temporary name (so
+        # The encoded sound waits beside the output, under the same hidden temporary name (so
         # it is removed with it), on the disk that must hold the output anyway.
-        sound = out.with_suffix(".f32")
-        mix_audio(edl, media).tofile(sound)
+        sound = out.with_suffix(".m4a")
+        write_sound(edl, media, sound)
         chunks = (plane for picture in _counted(frames, progress) for plane in picture)
         pipe_to_ffmpeg([*_encoder_args(edl, sound), str(out)], chunks, what=path)
     if cover is not None:
@@ -369,72 +360,16 @@ def _copy(picture: Planes, canvas: Canvas) -> Planes:
 
 
 def _encoder_args(edl: Edl, sound: Path) -> list[str]:
-    """ffmpeg arguments: raw 4:2:0 frames on stdin, the mixed sound from ``sound``, the
-    delivery MP4 out (its path follows)."""
+    """ffmpeg arguments: raw 4:2:0 frames on stdin, the encoded sound from ``sound`` (copied
+    as it is), the delivery MP4 out (its path follows)."""
     rate = Fraction(edl.fps).limit_denominator(1001 * 1000)
     return [
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{edl.width}x{edl.height}",
         "-framerate", f"{rate.numerator}/{rate.denominator}",
         "-color_range", "tv", "-colorspace", "bt709", "-i", "-",
-        "-f", "f32le", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS), "-i", str(sound),
-        "-map", "0:v:0", "-map", "1:a:0",
-        *audio_args(edl.audio_bitrate_kbps),
+        "-i", str(sound),
+        "-map", "0:v:0", "-map", "1:a:0", "-c:a", "copy",
         "-frames:v", str(edl.frame_count),
         *video_args(float(rate), edl.video_bitrate_kbps, edl.x264_preset),
         "-f", "mp4",
     ]  # fmt: skip
-
-
-def mix_audio(edl: Edl, media: dict[str, Media]) -> np.ndarray:
-    """The output's sound (samples x channels, float32), as the module notes say."""
-    total = round(edl.frame_count / edl.fps * AUDIO_RATE)
-    track = np.zeros((total, AUDIO_CHANNELS), np.float32)
-    with ThreadPoolExecutor(AUDIO_READERS) as pool:  # each read is an ffmpeg process
-        sounds = pool.map(lambda seg: segment_audio(seg, media[seg.source]), edl.segments)
-        for seg, sound in zip(edl.segments, sounds):
-            start = round(seg.out_in * AUDIO_RATE)
-            sound = sound[: max(0, total - start)]
-            track[start : start + len(sound)] += sound * _envelope(seg, len(sound))[:, None]
-    return np.clip(track, -1.0, 1.0)
-
-
-def _envelope(seg: Segment, count: int) -> np.ndarray:
-    """Gain over a segment's samples: ramps at its joins."""
-    gain = np.ones(count, np.float32)
-    for join, at_start in ((seg.enter, True), (seg.leave, False)):
-        if join.kind == "crossfade":
-            n = round(join.length * AUDIO_RATE)
-        elif join.kind == "dip":
-            n = round(join.length / 2 * AUDIO_RATE)
-        else:
-            n = round(CLICK_RAMP_SECONDS * AUDIO_RATE)
-        n = min(n, count)
-        ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)
-        if at_start:
-            gain[:n] *= ramp
-        else:
-            gain[count - n :] *= ramp[::-1]
-    return gain
-
-
-def segment_audio(seg: Segment, media: Media) -> np.ndarray:
-    """The segment's sound as float samples (n, channels) at the delivery rate, exactly as
-    long as the segment; silence where the source has no (or too little) audio."""
-    samples = round(seg.duration * AUDIO_RATE)
-    out = np.zeros((samples, AUDIO_CHANNELS), np.float32)
-    if not seg.audio or not media.has_audio:
-        return out
-    start = seg.src_in + audio_offset(media)
-    cmd = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-ss", f"{start:.6f}", "-i", seg.source, "-t", f"{seg.duration:.6f}",
-        "-map", "0:a:0", "-vn", "-sn", "-af", downmix_filter(),
-        "-f", "f32le", "-ac", str(AUDIO_CHANNELS), "-ar", str(AUDIO_RATE), "-",
-    ]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True, check=False)
-    if done.returncode != 0:
-        reason = done.stderr.decode(errors="replace").strip().splitlines()
-        raise AutocutError(seg.source, f"audio could not be read ({reason[-1] if reason else ''})")
-    audio = np.frombuffer(done.stdout, np.float32).reshape(-1, AUDIO_CHANNELS)
-    out[: min(samples, len(audio))] = audio[:samples]
-    return out

@@ -1,0 +1,131 @@
+"""Music timing in the edit: the beat grid, cuts on beats, and where the music ducks. Pure.
+
+What is decided here:
+
+- **Tempo and grid.** The music bed plays at the preset's ``music.bpm``, or at a tempo drawn
+  from the seed between :data:`BPM_RANGE` (fast enough that a beat or two is a climax shot,
+  slow enough that setup shots last a bar). Its grid is laid so a downbeat falls on the
+  first frame of the end card: the hit lands where the call to action appears.
+- **Intensity** follows the structure: quiet under the hook and title, then one step up for
+  each act, the fullest in the last one (:func:`sections`).
+- **Cuts on beats.** Each cut inside the acts moves to the nearest beat that keeps both shots
+  it joins at least :data:`~editor.preset.MIN_SHOT` long and within their footage
+  (:func:`on_beats`); the hook and the cards keep their places.
+- **Ducking.** The music ducks wherever a segment's source has speech (the utterances of
+  the analysis, mapped to output time, pauses shorter than :data:`SPEECH_BRIDGE` bridged).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from editor.analysis.model import Analysis
+from editor.assemble.edl import Music, Segment
+from editor.preset import Preset
+from editor.sound.bed import beat_grid
+
+BPM_RANGE = (100, 124)
+SPEECH_BRIDGE = 0.3
+"""Pauses in the dialogue shorter than this (seconds) keep the music ducked."""
+
+
+def bed_tempo(preset: Preset, seed: int) -> float:
+    """The bed's tempo: the preset's, or one drawn from the seed (whole BPM)."""
+    if preset.music.bpm > 0:
+        return preset.music.bpm
+    low, high = BPM_RANGE
+    return float(low + (seed * 7919 + 13) % (high - low + 1))
+
+
+def sections(act_starts: list[float]) -> tuple[tuple[float, int], ...]:
+    """``(start, intensity)`` of the bed: 0 from the start, then acts rising to 3."""
+    count = len(act_starts)
+    steps = [3] if count == 1 else [1 + round(2 * k / (count - 1)) for k in range(count)]
+    return ((0.0, 0), *((round(t, 6), level) for t, level in zip(act_starts, steps)))
+
+
+def on_beats(
+    lengths: list[int], capacity: list[int], start: int, beats: list[int], shortest: int
+) -> list[int]:
+    """Shot lengths (frames) with every cut between them moved to the nearest beat frame in
+    ``beats`` that keeps both neighbours between ``shortest`` and their ``capacity``; the
+    first shot starts at ``start`` and the last one ends where it did."""
+    bounds = [start, *(start + int(c) for c in np.cumsum(lengths))]
+    grid = np.asarray(sorted(beats), int)
+    if not len(grid):
+        return list(lengths)
+    for i in range(1, len(bounds) - 1):
+        before, after = bounds[i - 1], bounds[i + 1]
+        for beat in sorted(grid, key=lambda b: (abs(int(b) - bounds[i]), int(b))):
+            if abs(int(beat) - bounds[i]) > max(lengths[i - 1], lengths[i]):
+                break
+            a, b = int(beat) - before, after - int(beat)
+            if shortest <= a <= capacity[i - 1] and shortest <= b <= capacity[i]:
+                bounds[i] = int(beat)
+                break
+    return [b - a for a, b in itertools.pairwise(bounds)]
+
+
+def speech_spans(
+    segments: list[Segment], analyses: dict[str, Analysis]
+) -> tuple[tuple[float, float], ...]:
+    """Output-time stretches where a segment plays its source's speech, merged across
+    pauses shorter than :data:`SPEECH_BRIDGE`."""
+    spans = []
+    for seg in segments:
+        analysis = analyses.get(seg.source)
+        if not seg.audio or analysis is None:
+            continue
+        for u in analysis.utterances:
+            a, b = max(u.start, seg.src_in), min(u.end, seg.src_out)
+            if b > a:
+                spans.append((seg.out_in + a - seg.src_in, seg.out_in + b - seg.src_in))
+    merged: list[list[float]] = []
+    for a, b in sorted(spans):
+        if merged and a - merged[-1][1] < SPEECH_BRIDGE:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return tuple((round(a, 6), round(b, 6)) for a, b in merged)
+
+
+def plan_music(
+    preset: Preset,
+    seed: int,
+    duration: float,
+    hit: float | None,
+    act_starts: list[float],
+) -> Music | None:
+    """The music entry before speech is known (None when the preset has no music); a bed's
+    beats are laid with a downbeat on ``hit`` (the end card's first frame)."""
+    music = preset.music
+    if not music.enabled:
+        return None
+    if music.file:
+        return Music(
+            source=music.file, src_in=music.start, out_in=0.0, out_out=duration,
+            level=music.level, duck=music.duck, fade_in=music.fade_in,
+            fade_out=music.fade_out, bpm=0.0, beats=(), downbeat=0, sections=(), hit=None,
+            seed=seed, speech=(),
+        )  # fmt: skip
+    bpm = bed_tempo(preset, seed)
+    anchor = hit if hit is not None else duration
+    beats = beat_grid(bpm, anchor, 0.0, duration)
+    period = 60.0 / bpm
+    anchor_index = round((anchor - beats[0]) / period)
+    return Music(
+        source="", src_in=0.0, out_in=0.0, out_out=duration, level=music.level,
+        duck=music.duck, fade_in=music.fade_in, fade_out=0.0, bpm=bpm, beats=beats,
+        downbeat=anchor_index % 4, sections=sections(act_starts), hit=hit, seed=seed,
+        speech=(),
+    )  # fmt: skip
+
+
+def beat_frames(music: Music | None, fps: float) -> list[int]:
+    """The output frames the music's beats start on."""
+    if music is None:
+        return []
+    return sorted({math.floor(t * fps + 0.5) for t in music.beats})

@@ -1,0 +1,1 @@
+"""The output's sound: loudness measurement, music, the mix and its mastering."""
