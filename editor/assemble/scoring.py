@@ -5,9 +5,12 @@ offers several. What is decided here, from the analysis numbers alone (pure func
 
 - **Rejected, never used:** frames darker than ``selection.min_brightness`` (black slugs,
   fades), frames with less picture detail than ``selection.min_detail`` (out of focus, or an
-  empty, flat picture), frames inside a gradual transition (fade or dissolve) and frames
-  within :data:`CUT_MARGIN_SECONDS` of a cut, and shots shorter than
-  ``selection.min_shot_length``.
+  empty, flat picture), frames inside a gradual transition (fade or dissolve) or within
+  its own length of it, frames within :data:`CUT_MARGIN_SECONDS` of a cut, and shots
+  shorter than ``selection.min_shot_length``. The wide margin around a transition is there
+  because its tails, where one picture barely shows through the other, change the picture
+  too little to be measured: a detected dissolve is its middle, and the blend starts
+  earlier and ends later than that.
 - **Score:** a weighted mean (weights from the preset's ``[scoring]`` table) of features in
   0..1, each on a fixed scale so that a score means the same on any footage:
   faces (size of the largest face, its detector confidence, a bonus for two or more faces),
@@ -83,7 +86,8 @@ def usable_mask(analysis: Analysis, preset: Preset) -> np.ndarray:
     for cut in analysis.cuts:
         usable[max(0, cut - margin) : cut + margin] = False
     for t in analysis.transitions:
-        usable[max(0, t.start_frame - margin) : t.end_frame + 1 + margin] = False
+        tails = max(margin, t.end_frame + 1 - t.start_frame)
+        usable[max(0, t.start_frame - tails) : t.end_frame + 1 + tails] = False
     for shot in analysis.shots:
         if shot.duration < sel.min_shot_length:
             usable[shot.start_frame : shot.end_frame] = False
