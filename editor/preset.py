@@ -60,6 +60,9 @@ class Act:
     first_shot: float
     last_shot: float
     transition: str = "cut"
+    lines: int = 0
+    """Whole lines of dialogue the act plays (with their picture) between its montage shots,
+    when the footage has speech (see :class:`Dialogue`)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,25 @@ class Music:
 
 
 @dataclass(frozen=True)
+class Dialogue:
+    """How footage with people talking is cut (:mod:`editor.assemble.lines`).
+
+    With ``enabled`` and speech in the footage, the output opens on one whole spoken line
+    (at most ``hook_max`` seconds), each act plays its ``lines`` between montage shots cut
+    to the music with the dialogue faded out, and, with ``cliffhanger``, a last line plays
+    just before the end card. A line is ``line_min`` to ``line_max`` seconds of speech with a
+    clean pause on both sides; its picture may start or end up to ``split`` seconds before or
+    after its sound (J and L cuts) so the picture cuts on the music's beats."""
+
+    enabled: bool = True
+    hook_max: float = 3.0
+    line_min: float = 0.8
+    line_max: float = 4.5
+    cliffhanger: bool = True
+    split: float = 0.5
+
+
+@dataclass(frozen=True)
 class Preset:
     name: str
     description: str
@@ -159,6 +181,7 @@ class Preset:
     selection: Selection = field(default_factory=Selection)
     sound: Sound = field(default_factory=Sound)
     music: Music = field(default_factory=Music)
+    dialogue: Dialogue = field(default_factory=Dialogue)
 
 
 MIN_BPM = 60.0
@@ -203,12 +226,17 @@ BOUNDS: dict[str, Bound] = {
     "music.fade_in": (0.0, 30.0, True),
     "music.fade_out": (0.0, 30.0, True),
     "music.bpm": (0.0, 200.0, True),
+    "dialogue.hook_max": (0.0, 60.0, False),
+    "dialogue.line_min": (0.25, 60.0, True),
+    "dialogue.line_max": (0.25, 60.0, True),
+    "dialogue.split": (0.0, 1.0, True),
 }
 """The range of every number in a preset, by dotted key."""
 ACT_BOUNDS: dict[str, Bound] = {
     "share": (0.0, 1000.0, False),
     "first_shot": (MIN_SHOT, 60.0, True),
     "last_shot": (MIN_SHOT, 60.0, True),
+    "lines": (0, 20, True),
 }
 """The range of every number in each ``[[acts]]`` table."""
 MAX_TEXT = 200
@@ -363,6 +391,8 @@ def _check_ranges(preset: Preset, source: str) -> None:
         raise AutocutError(
             source, "'cards.title', 'cards.end' and 'hook.max_length' leave no time for footage"
         )
+    if preset.dialogue.line_min > preset.dialogue.line_max:
+        raise AutocutError(source, "'dialogue.line_min' must be at most 'dialogue.line_max'")
     if preset.transitions.length >= MIN_SHOT:
         raise AutocutError(source, f"'transitions.length' must be under {MIN_SHOT} s")
 

@@ -16,7 +16,6 @@ from benchmarks.sound import CLICK_RATIO, click_ratios, ducking_depth, ebur128
 from editor.analysis.cache import analyse_file
 from editor.assemble.cards import safe_box
 from editor.assemble.edl import Edl
-from editor.assemble.scoring import usable_pieces
 from editor.assemble.summary import act_paces, cut_times
 from editor.media.check import PLATFORMS, read_facts, violations
 from editor.media.encode import AUDIO_RATE
@@ -90,17 +89,51 @@ def test_output_is_exactly_as_long_as_the_preset_and_plays_everywhere(out_dir, p
     assert abs(probe(path).duration - target) <= 1 / 30
 
 
+def truth_lines(source: str) -> list[dict]:
+    """The sample's spoken lines of ``source`` (none for the clips without dialogue)."""
+    return next(c["speech"] for c in TRUTH["clips"] if c["file"] == Path(source).name)
+
+
 @pytest.mark.parametrize("preset", PRESETS)
-def test_hook_is_the_top_scored_shot_and_the_first_cut_is_early(out_dir, preset):
+def test_hook_is_one_whole_line_with_a_face_and_the_first_cut_is_early(out_dir, preset):
+    """The sample has dialogue, so the output opens on a line: its sound holds at least one
+    whole line of the ground truth and cuts none, heard from the first frame; a face of
+    the source is inside the picture throughout; the first cut still comes early."""
     edl = edl_of(out_dir, preset)
-    files = sorted(SAMPLE_FOOTAGE.glob("*.mp4"))
-    analyses = [analyse_file(f) for f in files]
-    pieces = [p for i, a in enumerate(analyses) for p in usable_pieces(a, i, load_preset(preset))]
-    best = max(pieces, key=lambda p: p.score)
     hook = edl.segments[0]
-    assert hook.act == "hook" and hook.out_in == 0.0
-    assert (Path(hook.source).name, hook.shot) == (files[best.source].name, best.shot)
+    assert hook.act == "hook" and hook.out_in == 0.0 and hook.line and hook.audio
+    lo, hi = hook.sound_span
+    lines = truth_lines(hook.source)
+    assert any(lo <= x["start"] and x["end"] <= hi for x in lines), (lo, hi)
+    assert not [x for x in lines if x["start"] < lo < x["end"] or x["start"] < hi < x["end"]]
+    assert hook.sound_at[0] == pytest.approx(0.0, abs=1e-6)
+    faces = next(c["faces"] for c in TRUTH["clips"] if c["file"] == Path(hook.source).name)
+    for k, framing in enumerate(hook.frames):
+        frame = min(round(hook.src_in * 30) + k, len(faces) - 1)
+        assert any(_inside(face, box) for face in faces[frame] for box in framing.boxes), k
     assert cut_times(edl)[0] <= 3.0
+
+
+def _inside(face, box) -> bool:
+    fx, fy, fw, fh = face
+    x, y, w, h = box
+    return x <= fx and y <= fy and fx + fw <= x + w and fy + fh <= y + h
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_no_sound_edge_falls_inside_a_word(out_dir, preset):
+    """Every place where a segment's sound starts or stops being heard lies outside the
+    sample's spoken lines (by its ground truth, not autocut's detector); montage shots of
+    the dialogue clip play the music alone, and lines play whole."""
+    edl = edl_of(out_dir, preset)
+    heard = [s for s in edl.segments if s.audio]
+    for seg in heard:
+        spans = [span for line in truth_lines(seg.source) for span in line["spans"]]
+        for edge in seg.sound_span:
+            assert not any(a < edge < b for a, b in spans), (seg.source, edge)
+    talking = [s for s in edl.segments if truth_lines(s.source)]
+    assert any(s.line for s in talking)
+    assert all(s.line or not s.audio for s in talking)
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -114,7 +147,7 @@ def test_sound_is_mastered_to_the_platforms_loudness(out_dir, preset):
 @pytest.mark.parametrize("preset", PRESETS)
 def test_no_audio_edit_clicks(out_dir, preset):
     edl = edl_of(out_dir, preset)
-    edges = {t for s in edl.segments for t in (s.out_in, s.out_out)}
+    edges = {t for s in edl.segments for t in (s.out_in, s.out_out, *s.sound_at)}
     edges |= {t for c in edl.cards for t in (c.out_in, c.out_out)}
     sound = decoded(out_dir.path(preset, ".mp4"))
     ratios = click_ratios(sound, AUDIO_RATE, sorted(edges))
@@ -123,9 +156,9 @@ def test_no_audio_edit_clicks(out_dir, preset):
 
 
 def test_each_segment_plays_its_own_sound_in_sync(out_dir):
-    """The delivered sound under each segment is the planned mix (its source's sound from
-    ``src_in`` with the music), sample for sample after the master (gain, limiter) and AAC: correlation
-    at zero lag, and less a frame either way."""
+    """The delivered sound under each segment is the planned mix (its source's sound with
+    the music), sample for sample after the master (gain, limiter) and AAC: correlation at
+    zero lag, and less a frame either way."""
     edl = edl_of(out_dir, "trailer")
     sound = decoded(out_dir.path("trailer", ".mp4")).mean(axis=1)
     media = {s: probe(Path(s)) for s in {seg.source for seg in edl.segments}}
@@ -155,7 +188,8 @@ def test_trailer_climax_cuts_at_least_30_times_a_minute(out_dir):
     """Measured on the rendered video: cuts the shot detector finds in the last act."""
     edl = edl_of(out_dir, "trailer")
     climax = [s for s in edl.segments if s.act == "climax"]
-    assert act_paces(edl)[-1].act == "climax" and act_paces(edl)[-1].cuts_per_minute >= 30
+    paces = {p.act: p for p in act_paces(edl)}
+    assert climax and paces["climax"].cuts_per_minute >= 30
     start, end = climax[0].out_in, climax[-1].out_out
     analysis = analyse_file(out_dir.path("trailer", ".mp4"), use_cache=False)
     found = [analysis.times[c] for c in analysis.cuts if start - 0.05 <= analysis.times[c] < end]

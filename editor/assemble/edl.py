@@ -43,9 +43,12 @@ class Segment:
     """One piece of one source on the output timeline.
 
     ``frames`` holds the framing of each output frame the segment shows, in order;
-    ``audio`` says whether the source's sound plays under it (False: silence). ``act`` is
-    the part of the structure it belongs to ("hook" or an act's name) and ``score`` the
-    highlight score of the footage (0..1).
+    ``audio`` says whether the source's sound plays under it (False: silence; a montage
+    shot of dialogue footage plays the music alone). ``act`` is the part of the structure it
+    belongs to ("hook", an act's name or "cliffhanger") and ``score`` the highlight score of
+    the footage (0..1). ``line`` marks a whole line of dialogue: its sound plays from
+    ``sound_in`` to ``sound_out`` (source seconds), which may start before or end after the
+    picture (J and L cuts); without them the sound plays with the picture.
     """
 
     source: str
@@ -60,10 +63,26 @@ class Segment:
     enter: Join
     leave: Join
     frames: tuple[Framing, ...]
+    line: bool = False
+    sound_in: float | None = None
+    sound_out: float | None = None
 
     @property
     def duration(self) -> float:
         return self.out_out - self.out_in
+
+    @property
+    def sound_span(self) -> tuple[float, float]:
+        """Source seconds of the sound the segment plays (when it plays any)."""
+        lo = self.src_in if self.sound_in is None else self.sound_in
+        hi = self.src_out if self.sound_out is None else self.sound_out
+        return lo, hi
+
+    @property
+    def sound_at(self) -> tuple[float, float]:
+        """Output seconds the segment's sound plays from and to."""
+        lo, hi = self.sound_span
+        return self.out_in + lo - self.src_in, self.out_in + hi - self.src_in
 
 
 @dataclass(frozen=True)

@@ -48,22 +48,35 @@ def sections(act_starts: list[float]) -> tuple[tuple[float, int], ...]:
 
 
 def on_beats(
-    lengths: list[int], capacity: list[int], start: int, beats: list[int], shortest: int
+    lengths: list[int],
+    capacity: list[int],
+    start: int,
+    beats: list[int],
+    shortest: int,
+    moves: list[tuple[int, int]] | None = None,
 ) -> list[int]:
     """Shot lengths (frames) with every cut between them moved to the nearest beat frame in
     ``beats`` that keeps both neighbours between ``shortest`` and their ``capacity``; the
-    first shot starts at ``start`` and the last one ends where it did."""
+    first shot starts at ``start`` and the last one ends where it did. ``moves`` gives, for
+    each cut, how far (frames) it may move earlier and later (a line's picture moves only
+    as far as its J or L cut allows)."""
     bounds = [start, *(start + int(c) for c in np.cumsum(lengths))]
     grid = np.asarray(sorted(beats), int)
     if not len(grid):
         return list(lengths)
     for i in range(1, len(bounds) - 1):
         before, after = bounds[i - 1], bounds[i + 1]
+        earliest, latest = moves[i - 1] if moves is not None else (-after, after)
         for beat in sorted(grid, key=lambda b: (abs(int(b) - bounds[i]), int(b))):
-            if abs(int(beat) - bounds[i]) > max(lengths[i - 1], lengths[i]):
+            move = int(beat) - bounds[i]
+            if abs(move) > max(lengths[i - 1], lengths[i]):
                 break
             a, b = int(beat) - before, after - int(beat)
-            if shortest <= a <= capacity[i - 1] and shortest <= b <= capacity[i]:
+            if (
+                earliest <= move <= latest
+                and shortest <= a <= capacity[i - 1]
+                and shortest <= b <= capacity[i]
+            ):
                 bounds[i] = int(beat)
                 break
     return [b - a for a, b in itertools.pairwise(bounds)]
@@ -72,15 +85,16 @@ def on_beats(
 def speech_spans(
     segments: list[Segment], analyses: dict[str, Analysis]
 ) -> tuple[tuple[float, float], ...]:
-    """Output-time stretches where a segment plays its source's speech, merged across
-    pauses shorter than :data:`SPEECH_BRIDGE`."""
+    """Output-time stretches where a segment plays its source's speech (the utterances
+    inside the sound it plays), merged across pauses shorter than :data:`SPEECH_BRIDGE`."""
     spans = []
     for seg in segments:
         analysis = analyses.get(seg.source)
         if not seg.audio or analysis is None:
             continue
+        lo, hi = seg.sound_span
         for u in analysis.utterances:
-            a, b = max(u.start, seg.src_in), min(u.end, seg.src_out)
+            a, b = max(u.start, lo), min(u.end, hi)
             if b > a:
                 spans.append((seg.out_in + a - seg.src_in, seg.out_in + b - seg.src_in))
     merged: list[list[float]] = []

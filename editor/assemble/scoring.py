@@ -74,8 +74,10 @@ class Piece:
         return self.features[FEATURES.index(name)]
 
 
-def usable_mask(analysis: Analysis, preset: Preset) -> np.ndarray:
-    """True for every frame that may be used (see the module notes)."""
+def usable_mask(analysis: Analysis, preset: Preset, cut_margin: bool = True) -> np.ndarray:
+    """True for every frame that may be used (see the module notes); without
+    ``cut_margin``, frames next to a hard cut are usable too (a line of dialogue may run
+    across the source's own cut)."""
     n = analysis.frame_count
     fps = analysis.media.fps
     sel = preset.selection
@@ -83,7 +85,7 @@ def usable_mask(analysis: Analysis, preset: Preset) -> np.ndarray:
     if analysis.detail.size == n:
         usable &= analysis.detail >= sel.min_detail
     margin = max(2, round(CUT_MARGIN_SECONDS * fps))
-    for cut in analysis.cuts:
+    for cut in analysis.cuts if cut_margin else ():
         usable[max(0, cut - margin) : cut + margin] = False
     for t in analysis.transitions:
         tails = max(margin, t.end_frame + 1 - t.start_frame)

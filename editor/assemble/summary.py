@@ -60,7 +60,7 @@ def lint(edl: Edl) -> list[str]:
     cuts = cut_times(edl)
     if cuts and cuts[0] > FIRST_CUT_LIMIT:
         notes.append(f"first cut at {cuts[0]:.2f} s: later than {FIRST_CUT_LIMIT:g} s")
-    paces = [p for p in act_paces(edl) if p.act != "hook"]
+    paces = [p for p in act_paces(edl) if p.act not in ("hook", "cliffhanger")]
     if len(paces) >= 3 and paces[-1].cuts_per_minute < CLIMAX_CUTS_PER_MINUTE:
         last = paces[-1]
         notes.append(
@@ -115,9 +115,29 @@ def summary_lines(name: str, edl: Edl) -> list[str]:
             + " / ".join(t.text for t in c.texts)) for c in edl.cards]
     )  # fmt: skip
     lines += [f"  {text}" for _, text in rows]
+    spoken = [s for s in edl.segments if s.line]
+    lines.append(f"  lines of dialogue: {len(spoken)}" if spoken else "  lines of dialogue: none")
+    for seg in spoken:
+        (lo, hi), (at, until) = seg.sound_span, seg.sound_at
+        lines.append(
+            f"    {at:6.2f}-{until:6.2f}  {seg.act:<11} {Path(seg.source).name} "
+            f"{lo:.2f}-{hi:.2f} s{_split_note(seg)}"
+        )
     lines.append(f"  cover at {edl.cover_time:.2f} s")
     lines += [f"  lint: {note}" for note in lint(edl)] or ["  lint: nothing to report"]
     return lines
+
+
+def _split_note(seg: Segment) -> str:
+    """How a line's sound and picture part: a J cut (sound first) or an L cut (sound
+    after), in seconds."""
+    (at, until) = seg.sound_at
+    notes = []
+    if seg.out_in - at > 1e-3:
+        notes.append(f"sound leads the picture by {seg.out_in - at:.2f} s")
+    if until - seg.out_out > 1e-3:
+        notes.append(f"sound runs {until - seg.out_out:.2f} s past the picture")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _segment_line(seg: Segment) -> str:
@@ -125,5 +145,6 @@ def _segment_line(seg: Segment) -> str:
     return (
         f"{seg.out_in:6.2f}-{seg.out_out:6.2f}  {seg.act:<11} {Path(seg.source).name} "
         f"{seg.src_in:.2f}-{seg.src_out:.2f} s, shot {seg.shot}, score {seg.score:.2f}, "
-        f"{seg.frames[0].layout}{join}"
+        f"{seg.frames[0].layout}{join}{', line' if seg.line else ''}"
+        f"{'' if seg.audio or seg.line else ', music only'}"
     )

@@ -2,21 +2,29 @@
 
 Decisions:
 - **Structure.** The output is: hook, title card (if the preset has one), the preset's acts
-  in order, end card. Every length is counted in whole output frames, so the output is
-  exactly the preset's duration.
-- **Hook.** The opening shot is the highest-ranked piece of footage (variant ``k`` takes the
-  ``k``-th best shot of the top :data:`HOOK_CHOICES`), cut to at most ``hook.max_length``
-  seconds: the output opens on its strongest moment and the first cut comes early.
-- **Acts.** Each act gets its share of the remaining time, cut into shots whose lengths move
-  linearly from the act's ``first_shot`` to its ``last_shot``. The footage for them is the
-  best remaining pieces (a shot already used ranks lower each time); the weakest of them go
-  to the first act and the strongest to the last, so intensity builds toward the climax;
-  within an act, pieces play in source order so the story reads forwards.
-- **Joins.** Shots inside an act join as the act says (cut, crossfade, dip); acts join
-  each other with a cut; cards join the footage as ``cards.transition`` says. A crossfade
-  needs half its length of extra footage on each side of the cut (handles); a dip does not.
-- **Seed.** The seed adds a small random amount to every piece's rank, so different seeds
-  give different but equally plausible cuts while one seed always gives the same cut.
+  in order, the cliffhanger (dialogue footage only), end card. Every length is counted in
+  whole output frames, so the output is exactly the preset's duration. Shot lengths, joins
+  and the footage that fills them are decided in :mod:`editor.assemble.slots`.
+- **Dialogue.** When the footage has speech (and music plays), the edit is built around its
+  lines (:mod:`editor.assemble.lines`): the hook is one whole line, each act plays its lines
+  between montage shots, and a cliffhanger line closes before the end card. Montage shots
+  play the music alone: their dialogue is out, so no word is ever cut. A line's sound
+  plays exactly from pause to pause; its picture cuts on the nearest beat, leading or
+  trailing the sound by up to ``dialogue.split`` (J and L cuts). Footage without speech
+  keeps its own sound under every shot.
+- **Hook.** Without a line to open on, the opening shot is the highest-ranked piece of
+  footage (variant ``k`` takes the ``k``-th best shot of the top :data:`HOOK_CHOICES`),
+  cut to at most ``hook.max_length`` seconds: the output opens on its strongest moment and
+  the first cut comes early.
+- **Acts.** The footage for montage shots is the best remaining pieces (a shot already used
+  ranks lower each time); the weakest of them go to the first act and the strongest to the
+  last, so intensity builds toward the climax; within an act, pieces play in source order
+  so the story reads forwards. No montage shot repeats the picture of a line.
+- **Beats.** Every cut inside the acts moves to the nearest beat of the music
+  (:mod:`editor.assemble.music`), within the footage each shot has.
+- **Seed.** The seed adds a small random amount to every piece's and line's rank, so
+  different seeds give different but equally plausible cuts while one seed always gives
+  the same cut.
 - **Framing.** Every output frame carries the vertical framing the reframe planner gives its
   source frame, so the renderer needs nothing but the EDL.
 - **Cover.** The cover picture is the output frame showing the largest, most confident face
@@ -26,7 +34,6 @@ Decisions:
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -36,15 +43,27 @@ from editor.analysis.model import Analysis
 from editor.assemble.cards import end_card_boxes, logo_box, title_card_box
 from editor.assemble.dialogue import speech_safe_start
 from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment, Sound, Still, Text
+from editor.assemble.lines import Line, LinePlan, choose_lines, find_lines
 from editor.assemble.music import beat_frames, on_beats, plan_music, sections, speech_spans
 from editor.assemble.scoring import Piece, usable_pieces
+from editor.assemble.slots import (
+    Slot,
+    act_slots,
+    fill_slots,
+    fit_lengths,
+    half_handle,
+    handles,
+    join_for,
+    line_frames,
+    piece_frames,
+    take,
+    transition_length,
+)
 from editor.errors import AutocutError
-from editor.preset import LOUDNESS, MIN_SHOT, Act, Preset
+from editor.preset import LOUDNESS, MIN_SHOT, Preset
 from editor.reframe.plan import ReframePlan
 from editor.reframe.planner import plan_reframe
 
-REUSE_PENALTY = 0.5
-"""Each earlier use of a shot multiplies the rank of its other pieces by this."""
 SEED_JITTER = 0.08
 """Largest random change to a score (0..1) a seed can make."""
 HOOK_CHOICES = 3
@@ -63,18 +82,6 @@ class Logo:
     height: int
 
 
-@dataclass(frozen=True)
-class Slot:
-    """One shot of the plan before footage is chosen: its act, cut-to-cut length in output
-    frames, and how it joins the pictures before and after it."""
-
-    act: str
-    act_index: int
-    frames: int
-    enter: Join
-    leave: Join
-
-
 def plan_trailer(
     analyses: list[Analysis],
     preset: Preset,
@@ -87,52 +94,96 @@ def plan_trailer(
     out = preset.output
     fps = out.fps
     total = round(preset.duration * fps)
+    title_frames = round(preset.cards.title * fps)
+    end_frames = round(preset.cards.end * fps)
+    hit = _t(total - end_frames, fps) if end_frames else None
+    music = plan_music(preset, seed, _t(total, fps), hit, [])
+    talk = music is not None and preset.dialogue.enabled and any(a.utterances for a in analyses)
+    lines = plan_lines(analyses, preset, seed, variant) if talk else LinePlan(None, None, ())
     pieces = [p for i, a in enumerate(analyses) for p in usable_pieces(a, i, preset)]
+    pieces = [p for piece in pieces for p in without_lines(piece, lines.all(), fps)]
     if not pieces:
         raise _short(analyses, preset, 0.0)
     rank = {id(p): r for p, r in zip(pieces, _ranks(pieces, seed, variant))}
-    hook_piece = pick_hook(pieces, _ranks(pieces, seed, 0), variant)  # one order for variants
-    hook_frames = min(round(preset.hook.max_length * fps), _capacity(hook_piece, fps))
-    title_frames = round(preset.cards.title * fps)
-    end_frames = round(preset.cards.end * fps)
-    footage = total - hook_frames - title_frames - end_frames
-    slots = act_slots(preset, footage, fps, has_title=title_frames > 0, has_end=end_frames > 0)
-    hit = _t(total - end_frames, fps) if end_frames else None
-    music = plan_music(preset, seed, _t(total, fps), hit, [])
+    cliff_frames = line_frames(lines.cliffhanger, fps) if lines.cliffhanger else 0
+    hook_leave = Join(preset.cards.transition if title_frames else "cut", transition_length(preset))
+    if lines.hook is not None:
+        hook_frames = line_frames(lines.hook, fps)
+        if hook_leave.kind == "crossfade":
+            hook_leave = Join("dip", hook_leave.length)
+        hook_slot = Slot("hook", -1, hook_frames, Join(), join_for(hook_leave, preset), lines.hook)
+        hook, pool, uses = None, list(pieces), {}
+    else:
+        hook_piece = pick_hook(pieces, _ranks(pieces, seed, 0), variant)  # one order for variants
+        hook_frames = min(round(preset.hook.max_length * fps), piece_frames(hook_piece, fps))
+        hook_slot = Slot("hook", -1, hook_frames, Join(), join_for(hook_leave, preset))
+        hook, rest = take(hook_piece, hook_frames + handles(hook_slot, fps), fps)
+        pool = [p for p in pieces if p is not hook_piece] + rest
+        rank.update({id(p): rank[id(hook_piece)] for p in rest})
+        uses = {(hook.source, hook.shot): 1}
+    footage = total - hook_frames - title_frames - end_frames - cliff_frames
+    if footage < math.ceil(MIN_SHOT * fps):
+        raise _short(analyses, preset, sum(piece_frames(p, fps) for p in pieces) / fps)
+    slots = act_slots(preset, footage, fps, title_frames > 0, end_frames > 0, lines.acts,
+                      lines.cliffhanger)  # fmt: skip
     first = hook_frames + title_frames
     shortest = math.ceil(MIN_SHOT * fps)
     beats = beat_frames(music, fps)
-    wanted = on_beats([s.frames for s in slots], [footage] * len(slots), first, beats, shortest)
+    montage = [i for i, s in enumerate(slots) if s.line is None]
+    room = [_line_room(s.line, fps) if s.line else (0, 0) for s in slots]
+    split = math.floor(preset.dialogue.split * fps + 1e-6)
+    moves = _moves(slots, room, split)
+    # Montage lengths first, lines held where they are: the footage picked must hold them.
+    held = [(0, 0) if a.line or b.line else m for a, b, m in zip(slots, slots[1:], moves)]
+    wanted = on_beats([s.frames for s in slots], [footage + cliff_frames] * len(slots), first,
+                      beats, shortest, held)  # fmt: skip
     slots = [dataclasses.replace(s, frames=n) for s, n in zip(slots, wanted)]
-    hook_leave = Join(preset.cards.transition if title_frames else "cut", _tlen(preset))
-    hook_slot = Slot("hook", -1, hook_frames, Join(), _join(hook_leave, preset))
-    hook_need = hook_frames + _handles(hook_slot, fps)
-    hook, rest = take(hook_piece, hook_need, fps)
-    pool = [p for p in pieces if p is not hook_piece] + rest
-    rank.update({id(p): rank[id(hook_piece)] for p in rest})
-    uses = {(hook.source, hook.shot): 1}
     # With a beat to cut on, each pick holds up to half a beat more, for the cut to move to it.
     slack = math.ceil(30 / music.bpm * fps) if music is not None and music.beats else 0
-    assigned = fill_slots(slots, pool, rank, uses, fps, slack)
-    if assigned is None:
-        raise _short(analyses, preset, sum(_capacity(p, fps) for p in pieces) / fps)
-    capacity = [_capacity(p, fps) - _handles(s, fps) for p, s in zip(assigned, slots)]
-    lengths = fit_lengths([s.frames for s in slots], capacity, footage)
-    lengths = on_beats(lengths, capacity, first, beats, shortest)
-    starts = first + np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    act_starts = [_t(int(starts[i]), fps) for i, s in enumerate(slots)
-                  if i == 0 or s.act_index != slots[i - 1].act_index]  # fmt: skip
+    picks = fill_slots([slots[i] for i in montage], pool, rank, uses, fps, slack)
+    if picks is None:
+        raise _short(analyses, preset, sum(piece_frames(p, fps) for p in pieces) / fps)
+    assigned: list[Piece | None] = [None] * len(slots)
+    for i, piece in zip(montage, picks):
+        assigned[i] = piece
+    capacity = [
+        piece_frames(p, fps) - handles(s, fps) if p is not None else s.frames
+        for p, s in zip(assigned, slots)
+    ]
+    fixed = [s.line is not None for s in slots]
+    lengths = fit_lengths([s.frames for s in slots], capacity, footage + cliff_frames, fixed)
+    nominal = first + np.concatenate([[0], np.cumsum(lengths)]).astype(int)
+    capacity = [c + sum(r) for c, r in zip(capacity, room)]
+    lengths = on_beats(lengths, capacity, first, beats, shortest, moves)
+    starts = first + np.concatenate([[0], np.cumsum(lengths)]).astype(int)
+    act_starts = [
+        _t(int(starts[i]), fps)
+        for i, s in enumerate(slots)
+        if s.act != "cliffhanger" and (i == 0 or s.act_index != slots[i - 1].act_index)
+    ]
     plans = [plan_reframe(a, out.width, out.height) for a in analyses]
+    muted = talk  # montage shots of dialogue footage play the music alone
 
-    timeline: list[tuple[Piece, Slot, int]] = [(hook, hook_slot, hook_frames)]
-    timeline += [(p, s, n) for p, s, n in zip(assigned, slots, lengths)]
+    timeline: list[tuple[Piece | Line, Slot, int, int]] = [
+        (hook or lines.hook, hook_slot, 0, 0)  # type: ignore[list-item]
+    ]
+    for i, (piece, slot) in enumerate(zip(assigned, slots)):
+        if slot.line is not None:
+            timeline.append((slot.line, slot, int(starts[i] - nominal[i]),
+                             int(starts[i + 1] - nominal[i + 1])))  # fmt: skip
+        else:
+            timeline.append((piece, slot, 0, 0))
+    counts = [hook_frames, *lengths]
 
     segments, cards, cursor = [], [], 0
-    for i, (piece, slot, count) in enumerate(timeline):
+    for i, ((what, slot, lead, trail), count) in enumerate(zip(timeline, counts)):
         if i == 1 and title_frames:
             cards.append(_title_card(preset, title, cursor, title_frames, segments[0], fps))
             cursor += title_frames
-        segments.append(_segment(analyses, plans, piece, slot, cursor, count, fps))
+        if isinstance(what, Line):
+            segments.append(_line_segment(analyses, plans, what, slot, cursor, lead, trail, fps))
+        else:
+            segments.append(_segment(analyses, plans, what, slot, cursor, count, fps, muted))
         cursor += count
     if end_frames:
         cards.append(_end_card(preset, title, cursor, end_frames, segments[-1], fps))
@@ -166,6 +217,48 @@ def plan_trailer(
     )
 
 
+def plan_lines(analyses: list[Analysis], preset: Preset, seed: int, variant: int) -> LinePlan:
+    """The lines of dialogue an output uses (:mod:`editor.assemble.lines`), ranked with the
+    seed's jitter."""
+    found = [x for i, a in enumerate(analyses) for x in find_lines(a, i, preset)]
+
+    def ranks(variant: int) -> list[float]:
+        rng = np.random.default_rng([seed, variant, 1])
+        jitter = rng.uniform(0.0, SEED_JITTER, size=len(found))
+        if not (seed or variant):
+            jitter[:] = 0.0
+        return [x.score + float(j) for x, j in zip(found, jitter)]
+
+    durations = [a.media.duration for a in analyses]
+    return choose_lines(found, ranks(variant), ranks(0), preset, variant, durations)
+
+
+def without_lines(piece: Piece, lines: list[Line], fps: float) -> list[Piece]:
+    """The parts of ``piece`` outside the pictures of ``lines`` (each at least a shot long):
+    a montage shot never repeats what a line shows."""
+    parts = [piece]
+    for line in lines:
+        if line.source != piece.source:
+            continue
+        kept = []
+        for p in parts:
+            if line.picture_out <= p.start or line.picture_in >= p.end:
+                kept.append(p)
+                continue
+            count = p.end_frame - p.start_frame
+            for lo, hi in ((p.start, line.picture_in), (line.picture_out, p.end)):
+                if hi - lo < MIN_SHOT:
+                    continue
+                a = p.start_frame + math.ceil((lo - p.start) / p.duration * count - 1e-9)
+                b = p.start_frame + math.floor((hi - p.start) / p.duration * count + 1e-9)
+                if b > a:
+                    kept.append(
+                        dataclasses.replace(p, start_frame=a, end_frame=b, start=lo, end=hi)
+                    )
+        parts = kept
+    return parts
+
+
 def pick_hook(pieces: list[Piece], rank: list[float], variant: int) -> Piece:
     """The best piece of the ``variant % HOOK_CHOICES``-th best shot (fewer if there are
     fewer shots)."""
@@ -178,188 +271,32 @@ def pick_hook(pieces: list[Piece], rank: list[float], variant: int) -> Piece:
     return pieces[order[variant % min(HOOK_CHOICES, len(order))]]
 
 
-def act_slots(
-    preset: Preset, footage: int, fps: float, has_title: bool, has_end: bool = True
-) -> list[Slot]:
-    """The shots of every act, in order, with their lengths (frames) and joins."""
-    shares = np.asarray([a.share for a in preset.acts], float)
-    marks = np.round(np.concatenate([[0.0], np.cumsum(shares)]) / shares.sum() * footage)
-    slots: list[Slot] = []
-    for k, (act, a, b) in enumerate(zip(preset.acts, marks[:-1], marks[1:])):
-        lengths = shot_lengths(int(b - a), fps, act)
-        for j, n in enumerate(lengths):
-            if j == 0:
-                first = k == 0 and has_title
-                enter = Join(preset.cards.transition, _tlen(preset)) if first else Join()
-            else:
-                enter = Join(act.transition, _tlen(preset))
-            slots.append(Slot(act.name, k, n, _join(enter, preset), Join()))
-    for i in range(len(slots)):  # each slot leaves the way the next one enters
-        nxt = slots[i + 1].enter if i + 1 < len(slots) else None
-        last = Join(preset.cards.transition, _tlen(preset)) if has_end else Join()
-        leave = nxt if nxt is not None else last
-        slots[i] = Slot(slots[i].act, slots[i].act_index, slots[i].frames, slots[i].enter,
-                        _join(leave, preset))  # fmt: skip
-    return slots
-
-
-def shot_lengths(total: int, fps: float, act: Act) -> list[int]:
-    """Shot lengths in frames summing to ``total``, from ``act.first_shot`` to
-    ``act.last_shot`` linearly over the act; a last shot too short to read is merged into
-    the one before it."""
-    duration = total / fps
-    if duration <= 0:
-        return []
-    bounds, t = [0.0], 0.0
-    while t < duration - 1e-9:
-        want = act.first_shot + (act.last_shot - act.first_shot) * t / duration
-        t = min(duration, t + want)
-        bounds.append(t)
-    shortest = min(act.first_shot, act.last_shot)
-    if len(bounds) > 2 and bounds[-1] - bounds[-2] < 0.6 * shortest:
-        del bounds[-1]  # spread the short remainder over the act's shots
-        bounds = [b * duration / bounds[-1] for b in bounds]
-    marks = [round(b * fps) for b in bounds]
-    marks[-1] = total
-    return [b - a for a, b in itertools.pairwise(marks) if b > a]
-
-
-def fill_slots(
-    slots: list[Slot],
-    pool: list[Piece],
-    rank: dict[int, float],
-    uses: dict[tuple[int, int], int],
-    fps: float,
-    slack: int = 0,
-) -> list[Piece] | None:
-    """Footage for every slot, in slot order (None when there is not enough).
-
-    First by strength: slots are filled from the last to the first, so the strongest
-    footage lands in the climax and intensity builds within each act too; each pick is the
-    best-ranked piece (reused shots rank lower each time) that holds the slot with its
-    handles. When footage is too scarce for that, by fit: the longest slots first, each from
-    the shortest piece that holds it (so long pieces stay for long slots), then each act's
-    picks ordered weakest to strongest. Only the part of a piece used is taken; the rest
-    stays available, and up to ``slack`` frames more than a slot needs are taken with it
-    where the piece has them (room for its cuts to move onto a beat).
-    """
-    order = list(reversed(range(len(slots))))
-    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=slack)
-    if picks is not None:
-        return picks
-    order = sorted(range(len(slots)), key=lambda i: (-_need(slots[i], fps), i))
-    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack)
-    if picks is None:
-        return None
-    out: list[Piece] = []
-    for _act, group in itertools.groupby(range(len(slots)), key=lambda i: slots[i].act_index):
-        members = list(group)
-        strengths = _interleaved(sorted((picks[i] for i in members), key=lambda p: rank[id(p)]))
-        # keep every pick long enough for its slot
-        if all(_capacity(p, fps) >= _need(slots[i], fps) for p, i in zip(strengths, members)):
-            out += strengths
-        else:
-            out += [picks[i] for i in members]
-    return out
-
-
-def _interleaved(pieces: list[Piece]) -> list[Piece]:
-    """``pieces`` in their order, except that a piece never follows one of the same shot
-    while a piece of another shot is left to put between them."""
-    left, out = list(pieces), []
-    while left:
-        prev = (out[-1].source, out[-1].shot) if out else None
-        pick = next((p for p in left if (p.source, p.shot) != prev), left[0])
-        left.remove(pick)
-        out.append(pick)
-    return out
-
-
-def _need(slot: Slot, fps: float) -> int:
-    return slot.frames + _handles(slot, fps)
-
-
-def _fill(
-    slots: list[Slot],
-    order: list[int],
-    pool: list[Piece],
-    rank: dict[int, float],
-    uses: dict[tuple[int, int], int],
-    fps: float,
-    by_fit: bool,
-    slack: int = 0,
-) -> list[Piece] | None:
-    """Pick footage for the slots in ``order`` (see :func:`fill_slots`); frames a pick
-    lacks are owed by the next pick."""
-    pool = list(pool)
-    uses = dict(uses)
-    picks: dict[int, Piece] = {}
-    owed = 0
-    for i in order:
-        need = _need(slots[i], fps) + owed
-        if not pool:
-            return None
-        # never two pieces of one shot in a row (while others are left): the cut would not show
-        near = {(p.source, p.shot) for p in (picks.get(i - 1), picks.get(i + 1)) if p}
-        pool_here = [p for p in pool if (p.source, p.shot) not in near] or pool
-        fits = [p for p in pool_here if _capacity(p, fps) >= need]
-        if fits and by_fit:
-            best = min(fits, key=lambda p: (_capacity(p, fps), -rank[id(p)], pool.index(p)))
-        elif fits:
-            best = max(fits, key=lambda p: (_reused(rank[id(p)], uses, p), -pool.index(p)))
-        else:
-            best = max(pool_here, key=lambda p: (_capacity(p, fps), -pool.index(p)))
-        used, rest = take(best, need + slack, fps)
-        owed = need - _capacity(used, fps)  # negative: the pick holds more than needed
-        pool.remove(best)
-        pool += rest
-        for r in rest:
-            rank[id(r)] = rank[id(best)]
-        rank[id(used)] = rank[id(best)]
-        uses[(best.source, best.shot)] = uses.get((best.source, best.shot), 0) + 1
-        picks[i] = used
-    return None if owed > 0 else [picks[i] for i in range(len(slots))]
-
-
-def take(piece: Piece, frames: int, fps: float) -> tuple[Piece, list[Piece]]:
-    """The first ``frames`` output frames' worth of ``piece`` and the rest of it; all of it
-    when it is shorter, or when the rest would be too short to be a shot (the pick then runs
-    a little longer, which the final fitting of lengths absorbs)."""
-    if _capacity(piece, fps) - frames < MIN_SHOT * fps:
-        return piece, []
-    cut = piece.start + frames / fps
-    count = piece.end_frame - piece.start_frame
-    # Source frame where the taken part ends: proportional to time within the piece.
-    split = piece.start_frame + min(
-        count - 1, max(1, math.ceil((cut - piece.start) / piece.duration * count - 1e-9))
+def _line_room(line: Line, fps: float) -> tuple[int, int]:
+    """Whole output frames a line's picture may reach before and after its sound."""
+    return (
+        math.floor((line.sound_in - line.picture_in) * fps + 1e-6),
+        math.floor((line.picture_out - line.sound_out) * fps + 1e-6),
     )
-    used = dataclasses.replace(piece, end_frame=split, end=cut)
-    rest = dataclasses.replace(piece, start_frame=split, start=cut)
-    return used, [rest]
 
 
-def fit_lengths(wanted: list[int], capacity: list[int], total: int) -> list[int]:
-    """Frame counts close to ``wanted``, within each piece's ``capacity``, summing to ``total``.
-
-    Where a piece is too short, the frames it cannot hold go to the nearest pieces with room
-    (the next ones first), so pacing changes as little as possible.
-    """
-    lengths = [min(w, c) for w, c in zip(wanted, capacity)]
-    missing = total - sum(lengths)
-    while missing > 0:
-        room = [i for i in range(len(lengths)) if capacity[i] > lengths[i]]
-        if not room:
-            raise ValueError("pieces cannot hold the requested duration")
-        share = math.ceil(missing / len(room))
-        for i in room:
-            give = min(share, capacity[i] - lengths[i], missing)
-            lengths[i] += give
-            missing -= give
-    while missing < 0:  # wanted more than total: trim the longest
-        i = int(np.argmax(lengths))
-        lengths[i] -= 1
-        missing += 1
-    return lengths
+def _moves(slots: list[Slot], room: list[tuple[int, int]], split: int) -> list[tuple[int, int]]:
+    """How far (frames, earlier and later) each cut between ``slots`` may move onto a beat:
+    freely between montage shots; around a line, as far as its picture reaches past its
+    sound (showing more of the pause) or ``split`` frames into it (the sound leading or
+    trailing the picture: a J or L cut); not at all between two lines, whose sounds would
+    overlap."""
+    out = []
+    for i in range(1, len(slots)):
+        earliest, latest = -(10**9), 10**9
+        before, after = slots[i - 1], slots[i]
+        if before.line is not None and after.line is not None:
+            earliest = latest = 0
+        elif after.line is not None:  # the line's first picture
+            earliest, latest = -room[i][0], split
+        elif before.line is not None:  # the line's last picture
+            earliest, latest = -split, room[i - 1][1]
+        out.append((earliest, latest))
+    return out
 
 
 def cover_time(analyses: list[Analysis], segments: list[Segment]) -> float:
@@ -403,14 +340,16 @@ def _segment(
     cursor: int,
     count: int,
     fps: float,
+    muted: bool = False,
 ) -> Segment:
     """The segment showing ``piece`` from output frame ``cursor`` for ``count`` frames
-    (cut to cut), extended by the handles its crossfades need."""
+    (cut to cut), extended by the handles its crossfades need; ``muted``: its sound does
+    not play (a montage shot of dialogue footage)."""
     analysis = analyses[piece.source]
-    before = _half(slot.enter, fps)
-    after = _half(slot.leave, fps)
+    before = half_handle(slot.enter, fps)
+    after = half_handle(slot.leave, fps)
     shown = count + before + after
-    src_in = _snap_in(analysis, piece, shown / fps)
+    src_in = _snap_in(analysis, piece, shown / fps, not muted)
     frames = _framings(analysis, plans[piece.source], src_in, shown, fps)
     return Segment(
         source=str(analysis.media.path),
@@ -421,10 +360,45 @@ def _segment(
         shot=piece.shot,
         act=slot.act,
         score=piece.score,
-        audio=analysis.media.has_audio,
+        audio=analysis.media.has_audio and not muted,
         enter=slot.enter,
         leave=slot.leave,
         frames=frames,
+    )
+
+
+def _line_segment(
+    analyses: list[Analysis],
+    plans: list[ReframePlan],
+    line: Line,
+    slot: Slot,
+    cursor: int,
+    lead: int,
+    trail: int,
+    fps: float,
+) -> Segment:
+    """The segment playing ``line``: its picture from output frame ``cursor``, ``lead``
+    frames after its sound starts (negative: before), to ``trail`` frames after its sound's
+    nominal end; its sound exactly from pause to pause."""
+    analysis = analyses[line.source]
+    count = slot.frames - lead + trail
+    src_in = line.sound_in + lead / fps
+    return Segment(
+        source=str(analysis.media.path),
+        src_in=round(src_in, 6),
+        src_out=round(src_in + count / fps, 6),
+        out_in=_t(cursor, fps),
+        out_out=_t(cursor + count, fps),
+        shot=line.shot,
+        act=slot.act,
+        score=line.score,
+        audio=analysis.media.has_audio,
+        enter=slot.enter,
+        leave=slot.leave,
+        frames=_framings(analysis, plans[line.source], src_in, count, fps),
+        line=True,
+        sound_in=line.sound_in,
+        sound_out=line.sound_out,
     )
 
 
@@ -454,9 +428,9 @@ def _title_card(
     text = title or preset.cards.title_text
     texts = (Text(text, title_card_box(out.width, out.height), "title"),) if text else ()
     still = Still(hook.source, round(hook.src_out - 1 / fps, 6), hook.frames[-1])
-    enter = Join(preset.cards.transition, _tlen(preset))
+    enter = Join(preset.cards.transition, transition_length(preset))
     return Card("title", _t(cursor, fps), _t(cursor + count, fps), texts, still,
-                _join(enter, preset), _join(enter, preset))  # fmt: skip
+                join_for(enter, preset), join_for(enter, preset))  # fmt: skip
 
 
 def _end_card(
@@ -470,7 +444,7 @@ def _end_card(
     if preset.cards.call_to_action:
         texts.append(Text(preset.cards.call_to_action, button_box, "button"))
     still = Still(last.source, round(last.src_out - 1 / fps, 6), last.frames[-1])
-    enter = _join(Join(preset.cards.transition, _tlen(preset)), preset)
+    enter = join_for(Join(preset.cards.transition, transition_length(preset)), preset)
     return Card("end", _t(cursor, fps), _t(cursor + count, fps), tuple(texts), still,
                 enter, Join())  # fmt: skip
 
@@ -484,51 +458,21 @@ def _ranks(pieces: list[Piece], seed: int, variant: int) -> list[float]:
     return [p.score + float(j) for p, j in zip(pieces, jitter)]
 
 
-def _reused(base: float, uses: dict[tuple[int, int], int], piece: Piece) -> float:
-    return base * REUSE_PENALTY ** uses.get((piece.source, piece.shot), 0)
-
-
-def _join(join: Join, preset: Preset) -> Join:
-    """A cut has no length; crossfades and dips last ``transitions.length``, rounded to an
-    even number of output frames so that the cut falls between two frames."""
-    if join.kind == "cut":
-        return Join()
-    fps = preset.output.fps
-    frames = max(2, 2 * round(preset.transitions.length * fps / 2))
-    return Join(join.kind, round(frames / fps, 6))
-
-
-def _tlen(preset: Preset) -> float:
-    return preset.transitions.length
-
-
-def _half(join: Join, fps: float) -> int:
-    """Frames of handle a crossfade takes from one side of its cut."""
-    return round(join.length * fps / 2) if join.kind == "crossfade" else 0
-
-
-def _handles(slot: Slot, fps: float) -> int:
-    return _half(slot.enter, fps) + _half(slot.leave, fps)
-
-
-def _capacity(piece: Piece, fps: float) -> int:
-    return math.floor(piece.duration * fps + 1e-6)
-
-
 def _t(frames: int, fps: float) -> float:
     return round(frames / fps, 6)
 
 
-def _snap_in(analysis: Analysis, piece: Piece, seconds: float) -> float:
+def _snap_in(analysis: Analysis, piece: Piece, seconds: float, heard: bool = True) -> float:
     """Start time for a ``seconds`` long cut in ``piece``, on a source frame: as near its
-    middle as keeps the sound edges out of speech (:mod:`editor.assemble.dialogue`)."""
+    middle as keeps the sound edges out of speech when its sound is ``heard``
+    (:mod:`editor.assemble.dialogue`)."""
     ideal = piece.start + (piece.duration - seconds) / 2
     times = analysis.times[piece.start_frame : piece.end_frame]
     latest = piece.end - seconds
     candidates = times[times <= latest + 1e-9]
     if candidates.size == 0:
         return piece.start
-    return speech_safe_start(candidates, seconds, ideal, analysis.utterances)
+    return speech_safe_start(candidates, seconds, ideal, analysis.utterances if heard else ())
 
 
 def _short(analyses: list[Analysis], preset: Preset, usable: float) -> AutocutError:

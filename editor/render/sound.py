@@ -2,11 +2,14 @@
 
 What is decided here:
 
-- **Mix.** Each segment plays its source's sound from ``src_in``, lined up with its first
-  picture; crossfades and dips fade the sound with the picture, hard cuts get 5 ms ramps so
-  they do not click. The music (a file, or the bed made from the EDL's entry) plays under
-  everything, cards included, levelled and ducked as :mod:`editor.sound.mix` decides. Nothing
-  is clipped: the master's limiter takes the peaks.
+- **Mix.** Each segment plays its source's sound lined up with its picture: from ``src_in``
+  to ``src_out``, or, for a line of dialogue, from ``sound_in`` to ``sound_out`` (which may
+  start before or end after its picture: J and L cuts); a muted segment plays none.
+  Crossfades and dips fade the sound with the picture, hard cuts get 5 ms ramps and a
+  line's edges in its pauses 10 ms ones, so no edit clicks. The music (a file, or the bed
+  made from the EDL's entry) plays under everything, cards included, levelled and ducked as
+  :mod:`editor.sound.mix` decides. Nothing is clipped: the master's limiter takes the
+  peaks.
 - **Master.** The mix is brought to the EDL's loudness and true-peak ceiling
   (:mod:`editor.sound.master`).
 - **Measured after encoding.** The sound is encoded to AAC on its own and decoded again; the
@@ -41,6 +44,9 @@ ENCODED_TOLERANCE = 0.7
 """How far (LU) the encoded sound's loudness may be from the target: inside the +-1 LU
 promise with room for a platform's own meter."""
 ENCODE_ROUNDS = 4
+LINE_FADE = 0.01
+"""Fade (seconds) at a line's sound edge in a pause: long enough that the cut never clicks,
+short enough to sit inside the pause."""
 
 
 def write_sound(edl: Edl, media: dict[str, Media], path: Path) -> Loudness:
@@ -100,8 +106,9 @@ def stems(edl: Edl, media: dict[str, Media]) -> tuple[np.ndarray, np.ndarray]:
     with ThreadPoolExecutor(AUDIO_READERS) as pool:  # each read is an ffmpeg process
         sounds = pool.map(lambda seg: segment_audio(seg, media[seg.source]), edl.segments)
         for seg, sound in zip(edl.segments, sounds):
-            start = round(seg.out_in * AUDIO_RATE)
-            sound = sound[: max(0, total - start)]
+            start = round(seg.sound_at[0] * AUDIO_RATE)
+            sound = sound[max(0, -start) : max(0, total - start)]
+            start = max(0, start)
             track[start : start + len(sound)] += sound * _envelope(seg, len(sound))[:, None]
     music = np.zeros_like(track)
     plan = edl.sound.music
@@ -136,24 +143,32 @@ def music_samples(plan: Music, count: int) -> np.ndarray:
 
 
 def _envelope(seg: Segment, count: int) -> np.ndarray:
-    """Gain over a segment's samples: ramps at its joins (the shortest at hard cuts)."""
+    """Gain over a segment's sound: ramps at its joins where the sound ends with the picture
+    (the shortest at hard cuts), and :data:`LINE_FADE` where a line's sound starts or ends
+    in a pause apart from the picture."""
 
-    def ramp(join) -> float:
+    def ramp(join, apart: bool) -> float:
+        if apart:
+            return LINE_FADE
         if join.kind == "crossfade":
             return join.length
         return join.length / 2 if join.kind == "dip" else 0.0
 
-    return fades(count, AUDIO_RATE, ramp(seg.enter), ramp(seg.leave))
+    lo, hi = seg.sound_span
+    return fades(count, AUDIO_RATE, ramp(seg.enter, abs(lo - seg.src_in) > 1e-4),
+                 ramp(seg.leave, abs(hi - seg.src_out) > 1e-4))  # fmt: skip
 
 
 def segment_audio(seg: Segment, media: Media) -> np.ndarray:
-    """The segment's sound as float samples (n, channels) at the delivery rate, exactly as
-    long as the segment; silence where the source has no (or too little) audio."""
-    samples = round(seg.duration * AUDIO_RATE)
+    """The sound a segment plays (:attr:`Segment.sound_span`) as float samples (n, channels)
+    at the delivery rate, exactly as long as that span; silence where the source has no (or
+    too little) audio, or the segment's sound does not play."""
+    lo, hi = seg.sound_span
+    samples = round((hi - lo) * AUDIO_RATE)
     out = np.zeros((samples, AUDIO_CHANNELS), np.float32)
     if not seg.audio or not media.has_audio:
         return out
-    audio = read_sound(seg.source, seg.src_in + audio_offset(media), seg.duration, "audio")
+    audio = read_sound(seg.source, lo + audio_offset(media), hi - lo, "audio")
     out[: min(samples, len(audio))] = audio[:samples]
     return out
 
