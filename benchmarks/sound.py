@@ -9,8 +9,10 @@ Two footage sets, each cut with ``autocut FOLDER --preset NAME`` (the real comma
 
 For each it prints, beside a random-cut baseline measured in the same run:
 
-- **edges inside speech**: the share of segment sound edges (``src_in``/``src_out`` of every
-  segment with sound) that fall inside speech, judged by an independent voice-activity
+- **edges inside speech**: the share of segment sound edges (where the sound of every
+  segment whose sound is heard starts and stops: a line's ``sound_in``/``sound_out``, else
+  its ``src_in``/``src_out``; montage shots of dialogue footage play the music alone and
+  have none) that fall inside speech, judged by an independent voice-activity
   detector (WebRTC VAD, aggressiveness 3, 30 ms frames) run on each source's own sound: an
   edge is inside speech when the frames on both sides of it are voiced. The baseline places
   the same segment lengths at random times in the same sources (``--seeds`` draws);
@@ -176,16 +178,24 @@ def edge_shares(
     """Share of edges that ``judge(source, time)`` finds inside speech, for the edit and for
     random placements of its segment lengths in the same sources."""
     segments = [s for s in edl["segments"] if s["audio"]]
-    edges = [(s["source"], t) for s in segments for t in (s["src_in"], s["src_out"])]
+    edges = [(s["source"], t) for s in segments for t in sound_span(s)]
     mine = np.mean([judge(src, t) for src, t in edges]) if edges else 0.0
     rng = np.random.default_rng(0)
     random = []
     for _ in range(seeds):
         for s in segments:
-            length = s["src_out"] - s["src_in"]
+            lo, hi = sound_span(s)
+            length = hi - lo
             start = rng.uniform(0, max(durations[s["source"]] - length, 0.0))
             random += [judge(s["source"], t) for t in (start, start + length)]
     return float(mine), float(np.mean(random)) if random else 0.0, len(edges)
+
+
+def sound_span(segment: dict) -> tuple[float, float]:
+    """Source seconds where a segment's sound starts and stops (a line's may differ from its
+    picture's)."""
+    lo, hi = segment.get("sound_in"), segment.get("sound_out")
+    return (segment["src_in"] if lo is None else lo, segment["src_out"] if hi is None else hi)
 
 
 def truth_judge(source: str, edge: float) -> bool:

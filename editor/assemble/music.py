@@ -8,9 +8,9 @@ What is decided here:
   first frame of the end card: the hit lands where the call to action appears.
 - **Intensity** follows the structure: quiet under the hook and title, then one step up for
   each act, the fullest in the last one (:func:`sections`).
-- **Cuts on beats.** Each cut inside the acts moves to the nearest beat that keeps both shots
-  it joins at least :data:`~editor.preset.MIN_SHOT` long and within their footage
-  (:func:`on_beats`); the hook and the cards keep their places.
+- **Cuts on beats.** The cuts inside the acts move onto beats, as many as can be and each
+  as little as it can be, keeping every shot at least :data:`~editor.preset.MIN_SHOT` long
+  and within its footage (:func:`on_beats`); the hook and the cards keep their places.
 - **Ducking.** The music ducks wherever a segment's source has speech (the utterances of
   the analysis, mapped to output time, pauses shorter than :data:`SPEECH_BRIDGE` bridged).
 """
@@ -28,6 +28,9 @@ from editor.preset import Preset
 from editor.sound.bed import beat_grid
 
 BPM_RANGE = (100, 124)
+OFF_BEAT = 10_000
+"""Cost of a cut off the beat against one frame of moving a cut: any number of frames moved
+is better than one more cut off the beat."""
 SPEECH_BRIDGE = 0.3
 """Pauses in the dialogue shorter than this (seconds) keep the music ducked."""
 
@@ -55,31 +58,53 @@ def on_beats(
     shortest: int,
     moves: list[tuple[int, int]] | None = None,
 ) -> list[int]:
-    """Shot lengths (frames) with every cut between them moved to the nearest beat frame in
-    ``beats`` that keeps both neighbours between ``shortest`` and their ``capacity``; the
-    first shot starts at ``start`` and the last one ends where it did. ``moves`` gives, for
-    each cut, how far (frames) it may move earlier and later (a line's picture moves only
-    as far as its J or L cut allows)."""
+    """Shot lengths (frames) with as many of the cuts between them as possible on a beat
+    frame of ``beats``, each moved as little as it can be, every shot kept between
+    ``shortest`` and its ``capacity``; the first shot starts at ``start`` and the last one
+    ends where it did. ``moves`` gives, for each cut, how far (frames) it may move earlier
+    and later (a line's picture moves only as far as its J or L cut allows); no cut moves
+    further than the longer of its two shots.
+
+    The cuts are placed together (a shortest path over each cut's candidate places), not
+    one by one: moving one cut to a beat may take the room its neighbour needed."""
     bounds = [start, *(start + int(c) for c in np.cumsum(lengths))]
     grid = np.asarray(sorted(beats), int)
-    if not len(grid):
+    if not len(grid) or len(bounds) < 3:
         return list(lengths)
+    inner = len(bounds) - 2
+    moves = moves if moves is not None else [(-(10**9), 10**9)] * inner
+    options = [[bounds[0]]]
     for i in range(1, len(bounds) - 1):
-        before, after = bounds[i - 1], bounds[i + 1]
-        earliest, latest = moves[i - 1] if moves is not None else (-after, after)
-        for beat in sorted(grid, key=lambda b: (abs(int(b) - bounds[i]), int(b))):
-            move = int(beat) - bounds[i]
-            if abs(move) > max(lengths[i - 1], lengths[i]):
-                break
-            a, b = int(beat) - before, after - int(beat)
-            if (
-                earliest <= move <= latest
-                and shortest <= a <= capacity[i - 1]
-                and shortest <= b <= capacity[i]
-            ):
-                bounds[i] = int(beat)
-                break
-    return [b - a for a, b in itertools.pairwise(bounds)]
+        reach = max(lengths[i - 1], lengths[i])
+        lo = bounds[i] + max(moves[i - 1][0], -reach)
+        hi = bounds[i] + min(moves[i - 1][1], reach)
+        near = grid[(grid >= lo) & (grid <= hi)]
+        options.append([bounds[i], *(int(b) for b in near if b != bounds[i])])
+    options.append([bounds[-1]])
+    on_grid = set(grid.tolist())
+
+    def cost(i: int, place: int) -> int:
+        return (0 if place in on_grid or i in (0, len(bounds) - 1) else OFF_BEAT) + abs(
+            place - bounds[i]
+        )
+
+    best = [{bounds[0]: (0, None)}]  # per cut: place -> (cost so far, place before)
+    for i in range(1, len(bounds)):
+        here: dict[int, tuple[int, int | None]] = {}
+        for place in options[i]:
+            for prev, (total, _) in best[-1].items():
+                if shortest <= place - prev <= capacity[i - 1]:
+                    value = total + cost(i, place)
+                    if place not in here or value < here[place][0]:
+                        here[place] = (value, prev)
+        if not here:
+            return list(lengths)  # nothing fits: the lengths stay as they were
+        best.append(here)
+    path = [bounds[-1]]
+    for i in range(len(bounds) - 1, 0, -1):
+        path.append(best[i][path[-1]][1])
+    path.reverse()
+    return [b - a for a, b in itertools.pairwise(path)]
 
 
 def speech_spans(

@@ -97,16 +97,17 @@ def usable_mask(analysis: Analysis, preset: Preset, cut_margin: bool = True) -> 
 
 
 def usable_pieces(
-    analysis: Analysis, source: int, preset: Preset, max_piece: float | None = None
+    analysis: Analysis, source: int, preset: Preset, length: float | None = None
 ) -> list[Piece]:
     """All pieces of one analysed file, in source order, scored.
 
-    ``max_piece`` (seconds) caps a piece's length; by default 1.25 times the longest shot
-    the preset plans, so every piece can fill any shot with a little room to centre it.
+    A usable stretch is cut into equal pieces of ``length`` seconds or more (under twice
+    that); by default 1.25 times the longest shot the preset plans, so every piece can fill
+    any shot with room to centre it or move its cut onto a beat.
     """
-    if max_piece is None:
+    if length is None:
         longest = max(max(a.first_shot, a.last_shot) for a in preset.acts)
-        max_piece = 1.25 * max(longest, preset.hook.max_length)
+        length = 1.25 * max(longest, preset.hook.max_length)
     usable = usable_mask(analysis, preset)
     level = analysis.audio_level if analysis.audio_level.size == analysis.frame_count else None
     onsets = onset_frames(level) if level is not None else np.zeros(analysis.frame_count, bool)
@@ -116,7 +117,7 @@ def usable_pieces(
             run_time = _span(analysis, run_start, run_end)
             if run_time < MIN_SHOT:
                 continue
-            parts = math.ceil(run_time / max_piece)
+            parts = max(1, math.floor(run_time / length))
             edges = np.linspace(run_start, run_end, parts + 1).round().astype(int)
             reach = (run_end - run_start) // (4 * parts)
             edges = split_at_pauses(analysis.times, edges, analysis.utterances, reach)

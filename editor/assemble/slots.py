@@ -230,7 +230,11 @@ def _fill(
         else:
             best = max(pool_here, key=lambda p: (piece_frames(p, fps), -pool.index(p)))
         used, rest = take(best, need + slack, fps)
-        owed = need - piece_frames(used, fps)  # negative: the pick holds more than needed
+        held = piece_frames(used, fps)
+        # a pick that lacks frames owes them to the next; one that holds more than the slot
+        # and its slack lets the next one need less (the slack is room to move a cut, not
+        # footage to spare)
+        owed = need - held if held < need else min(0, need + slack - held)
         pool.remove(best)
         pool += rest
         for r in rest:
