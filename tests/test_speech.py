@@ -142,6 +142,78 @@ def test_silence_costs_nothing_and_gaps_are_placed_by_time():
     assert not windows[:, 0].any() and detector._model is None
 
 
+def _line_under_a_bed(text: str, voice: str, seed: int) -> np.ndarray:
+    """A spoken line at -20 dBFS from 1 s on, over room tone and music (6 s, mono)."""
+    from fixtures import dialogue
+    from fixtures.speech import speak
+
+    n = 6 * RATE
+    line = speak(text, voice)
+    samples = np.interp(np.arange(0, len(line.samples) / line.rate, 1 / RATE),
+                        np.arange(len(line.samples)) / line.rate, line.samples)  # fmt: skip
+    samples *= 0.1 / np.sqrt(np.mean(samples[np.abs(samples) > 1e-3] ** 2))
+    rng = np.random.default_rng(seed)
+    mix = dialogue.music_stem(rng, n, RATE).mean(axis=1) * 0.3 + dialogue.room_tone(rng, n).mean(1)
+    mix[RATE : RATE + len(samples)] += samples[: n - RATE]
+    return mix.astype(np.float32)
+
+
+def _heard(mix: np.ndarray, pieces: int, read_every: int = 0) -> np.ndarray:
+    detector = SpeechDetector()
+    for i, k in enumerate(range(0, len(mix), pieces)):
+        detector.add(mix[k : k + pieces], k / RATE)
+        if read_every and i % read_every == 0:
+            detector.windows()  # as analysis does for every settled report
+    return detector.windows()
+
+
+def test_what_is_heard_does_not_depend_on_how_the_sound_comes():
+    """Sound goes to the model a block at a time: the pieces the decoder hands over, and
+    reading the windows while sound is still coming, change nothing."""
+    mix = _line_under_a_bed("Then we break it down together!", "en+m1", 11)
+    whole = _heard(mix, len(mix))
+    assert len(whole) == len(mix) // WINDOW and utterances(whole)
+    for pieces, read_every in ((1601, 0), (341, 7), (WINDOW, 1), (40000, 1)):
+        assert np.array_equal(_heard(mix, pieces, read_every), whole), (pieces, read_every)
+
+
+def test_reading_while_the_sound_still_comes():
+    """Analysis reads the windows for every settled report while the decoding thread is
+    still adding sound: nothing is lost, doubled or misplaced."""
+    import threading
+
+    mix = _line_under_a_bed("Open the door right now.", "es", 13)
+    whole = _heard(mix, len(mix))
+    detector = SpeechDetector()
+
+    def decode() -> None:
+        for k in range(0, len(mix), 341):
+            detector.add(mix[k : k + 341], k / RATE)
+
+    feeder = threading.Thread(target=decode)
+    feeder.start()
+    while feeder.is_alive():
+        seen = detector.windows()
+        assert np.array_equal(seen, whole[: len(seen)])
+    feeder.join()
+    assert np.array_equal(detector.windows(), whole)
+
+
+def test_a_kept_model_hears_as_a_new_one(monkeypatch):
+    """The model is kept for the next file; it starts that file with nothing of the last."""
+    from editor.analysis import speech
+
+    monkeypatch.setattr(speech, "_kept_models", [])
+    first = _line_under_a_bed("Wait. Did you hear that?", "en+f4", 5)
+    other = _line_under_a_bed("I cannot. He has the only key.", "es", 9)
+    fresh = _heard(first, 1601)  # a new model, kept once its detector is gone
+    assert len(speech._kept_models) == 1
+    _heard(other, 1601)
+    again = _heard(first, 1601)
+    assert len(speech._kept_models) == 1  # one model, used three times
+    assert np.array_equal(again, fresh)
+
+
 def test_utterances_join_short_pauses_and_drop_blips():
     seconds = WINDOW / RATE
     probs = np.zeros(200)

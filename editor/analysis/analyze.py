@@ -33,18 +33,20 @@ def analyze(
     progress: Progress | None = None,
     face_detector: str | None = None,
     on_settled: Settled | None = None,
+    detect_speech: bool = True,
 ) -> Analysis:
     """Decode ``media`` once and collect shots, frame signals and face tracks.
 
     ``face_detector`` names the face detection backend (see :func:`make_detector`).
     ``on_settled`` hears of whole shots as soon as later frames can no longer change them, so
     that planning and rendering can start on them while the rest is analysed; the final
-    :class:`Analysis` says the same of them.
+    :class:`Analysis` says the same of them. ``detect_speech=False`` leaves speech out, as where
+    the model is missing (no utterances, no speech per frame): for measuring its cost.
     """
     shots = ShotDetector()
     signals = FrameSignals()
     sound = AudioLevels(AUDIO_RATE)
-    speech = SpeechDetector(AUDIO_RATE, enabled=detector_available())
+    speech = SpeechDetector(AUDIO_RATE, enabled=detect_speech and detector_available())
 
     def hear(samples: np.ndarray, start: float) -> None:
         sound.add(samples, start)
