@@ -22,9 +22,12 @@ from editor.atomic import writable_folder, write_text
 from editor.batch.analyses import analyse_many
 from editor.errors import AutocutError
 from editor.inputs import EDL_SUFFIX, collect_videos
+from editor.media.encode import AUDIO_RATE
 from editor.media.probe import Media
 from editor.preset import Preset
 from editor.render.assemble import render_edl
+from editor.render.sound import read_sound
+from editor.sound.beats import BeatTrack, track_beats
 
 
 @dataclass(frozen=True)
@@ -128,18 +131,20 @@ def make(
     analysis cache.
     """
     logo_info = read_logo(logo) if logo is not None else None
-    if preset.music.enabled and preset.music.file:
+    with_file = preset.music.enabled and bool(preset.music.file)
+    if with_file:
         check_music(Path(preset.music.file))
     if not dry_run:
         writable_folder(outdir)
     analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache, outdir=outdir)
+    beats = music_beats(preset) if with_file else None
     base = output_base(inputs, preset)
     if title is None:
         title = preset.cards.title_text or series_title(inputs)
 
     def plan(variant: int) -> Edl:
         return plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
-                            logo=logo_info)  # fmt: skip
+                            logo=logo_info, music_beats=beats)  # fmt: skip
 
     edits = distinct_edits(plan, variants)
     notes = []
@@ -161,6 +166,14 @@ def make(
         write_text(edl_path, edl.to_json())
         outputs.append(Output(name, edl, video, edl_path, cover))
     return Report(tuple(outputs), tuple(skipped), tuple(notes))
+
+
+def music_beats(preset: Preset) -> BeatTrack:
+    """The beats of the preset's music file over the output's length, from where it starts
+    to play (decoded once, as the renderer will play it)."""
+    music = preset.music
+    sound = read_sound(music.file, music.start, preset.duration, "music")
+    return track_beats(sound, AUDIO_RATE)
 
 
 def check_music(path: Path) -> None:

@@ -12,7 +12,14 @@ import cv2
 import numpy as np
 import pytest
 
-from benchmarks.sound import CLICK_RATIO, click_ratios, ducking_depth, ebur128
+from benchmarks.sound import (
+    CLICK_RATIO,
+    beat_share,
+    click_ratios,
+    ducking_depth,
+    ebur128,
+    music_file,
+)
 from editor.analysis.cache import analyse_file
 from editor.assemble.cards import safe_box
 from editor.assemble.edl import Edl
@@ -182,6 +189,30 @@ def test_music_ducks_under_the_dialogue_by_12_db_or_more(out_dir):
     edl = json.loads(out_dir.path("trailer", ".edl.json").read_text())
     depth = ducking_depth(edl)
     assert depth is not None and depth >= 12.0, depth
+
+
+def test_a_music_file_is_cut_on_its_beats_and_ducked_under_the_lines(tmp_path):
+    """``--music FILE`` with a generated drum track whose beats are known: autocut finds
+    them, cuts the montage on them, and plays the music at least 12 dB lower under the
+    lines than between them (on the stems); the output is still mastered."""
+    music, true_beats, _ = music_file(tmp_path)
+    out = tmp_path / "out"
+    result = run_cli(str(SAMPLE_FOOTAGE), "--preset", "teaser", "--music", str(music),
+                     "-o", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    edl = json.loads((out / "footage_teaser.edl.json").read_text())
+    entry = edl["sound"]["music"]
+    assert entry["source"] == str(music.resolve())
+    found = np.asarray(entry["beats"])
+    truth = np.asarray([t for t in true_beats if t < edl["duration"]])
+    assert len(found) >= 0.9 * len(truth)
+    assert np.all(np.abs(found[:, None] - truth[None, :]).min(axis=1) <= 0.07)
+    near, cuts = beat_share(edl, list(true_beats))
+    assert cuts >= 4 and near >= 0.9 * cuts, (near, cuts)
+    depth = ducking_depth(edl)
+    assert depth is not None and depth >= 12.0, depth
+    integrated, peak, _ = ebur128(out / "footage_teaser.mp4")
+    assert integrated == pytest.approx(-14.0, abs=1.0) and peak <= -1.0, (integrated, peak)
 
 
 def test_trailer_climax_cuts_at_least_30_times_a_minute(out_dir):

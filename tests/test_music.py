@@ -3,6 +3,8 @@ same for the same plan and puts its kicks on the planned beats, ducking that mov
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from editor.assemble.music import on_beats, sections
@@ -23,6 +25,38 @@ def test_cuts_move_to_the_nearest_beat_within_the_footage():
     assert on_beats(lengths, lengths, 100, beats, 12) == lengths
     # Never shorter than the shortest shot.
     assert min(on_beats([13, 40, 13], [80] * 3, 0, [2, 30, 60], 12)) >= 12
+
+
+def test_cuts_are_placed_together_when_one_alone_cannot_reach_a_beat():
+    # The first cut cannot reach the beat after it (its shot has no footage for it); alone
+    # it stays off the beat. Placed with the next ones, all go one beat earlier.
+    beats = list(range(0, 400, 18))
+    lengths = [59, 37, 36, 36, 92]
+    capacity = [59, 50, 50, 50, 130]
+    out = on_beats(lengths, capacity, 97, beats, 12)
+    bounds = 97 + np.cumsum(out)[:-1]
+    assert sum(out) == sum(lengths) and all(b in beats for b in bounds), bounds
+    assert all(12 <= n <= c for n, c in zip(out, capacity))
+    # A cut held in place (a line's edge without a J or L cut) does not move.
+    held = on_beats(lengths, capacity, 97, beats, 12, [(-99, 99)] * 3 + [(0, 0)])
+    assert 97 + sum(held[:4]) == 97 + sum(lengths[:4])
+
+
+def test_a_music_files_beats_are_the_ones_found_from_where_it_starts():
+    from editor.assemble.music import plan_music
+    from editor.preset import load_preset
+    from editor.sound.beats import BeatTrack
+
+    preset = load_preset("teaser")
+    music = dataclasses.replace(preset.music, file="/x.wav", start=3.0)
+    preset = dataclasses.replace(preset, music=music)
+    track = BeatTrack(120.0, tuple(-0.25 + 0.5 * k for k in range(40)), 2)
+    music = plan_music(preset, 0, 15.0, 13.0, [], track)
+    assert music.source == "/x.wav" and music.src_in == 3.0 and music.bpm == 120.0
+    assert music.beats[0] == 0.25 and music.beats[-1] < 15.0  # none before 0 or after the end
+    # the first bar starts on track beat 2 (t=0.75): the kept beats start at track beat 1
+    assert music.beats[music.downbeat] == 0.75
+    assert plan_music(preset, 0, 15.0, 13.0, [], None).beats == ()
 
 
 def test_grid_puts_a_beat_on_the_hit_and_sections_rise():

@@ -5,7 +5,9 @@ What is decided here:
 - **Tempo and grid.** The music bed plays at the preset's ``music.bpm``, or at a tempo drawn
   from the seed between :data:`BPM_RANGE` (fast enough that a beat or two is a climax shot,
   slow enough that setup shots last a bar). Its grid is laid so a downbeat falls on the
-  first frame of the end card: the hit lands where the call to action appears.
+  first frame of the end card: the hit lands where the call to action appears. A music
+  file's beats are the ones found in it (:mod:`editor.sound.beats`), as it plays from its
+  ``start``; it fades out under the end card.
 - **Intensity** follows the structure: quiet under the hook and title, then one step up for
   each act, the fullest in the last one (:func:`sections`).
 - **Cuts on beats.** The cuts inside the acts move onto beats, as many as can be and each
@@ -25,6 +27,7 @@ import numpy as np
 from editor.analysis.model import Analysis
 from editor.assemble.edl import Music, Segment
 from editor.preset import Preset
+from editor.sound.beats import NO_BEATS, BeatTrack
 from editor.sound.bed import beat_grid
 
 BPM_RANGE = (100, 124)
@@ -137,18 +140,25 @@ def plan_music(
     duration: float,
     hit: float | None,
     act_starts: list[float],
+    track: BeatTrack | None = None,
 ) -> Music | None:
     """The music entry before speech is known (None when the preset has no music); a bed's
-    beats are laid with a downbeat on ``hit`` (the end card's first frame)."""
+    beats are laid with a downbeat on ``hit`` (the end card's first frame); a file's are
+    ``track``, its beats as found from where it starts to play
+    (:mod:`editor.sound.beats`)."""
     music = preset.music
     if not music.enabled:
         return None
     if music.file:
+        track = track if track is not None else NO_BEATS
+        kept = [k for k, t in enumerate(track.beats) if 0.0 <= t < duration]
+        beats = tuple(track.beats[k] for k in kept)
+        downbeat = next((j for j, k in enumerate(kept) if (k - track.downbeat) % 4 == 0), 0)
         return Music(
             source=music.file, src_in=music.start, out_in=0.0, out_out=duration,
             level=music.level, duck=music.duck, fade_in=music.fade_in,
-            fade_out=music.fade_out, bpm=0.0, beats=(), downbeat=0, sections=(), hit=None,
-            seed=seed, speech=(),
+            fade_out=music.fade_out, bpm=track.bpm if beats else 0.0, beats=beats,
+            downbeat=downbeat, sections=(), hit=None, seed=seed, speech=(),
         )  # fmt: skip
     bpm = bed_tempo(preset, seed)
     anchor = hit if hit is not None else duration

@@ -63,6 +63,7 @@ from editor.errors import AutocutError
 from editor.preset import LOUDNESS, MIN_SHOT, Preset
 from editor.reframe.plan import ReframePlan
 from editor.reframe.planner import plan_reframe
+from editor.sound.beats import BeatTrack
 
 SEED_JITTER = 0.08
 """Largest random change to a score (0..1) a seed can make."""
@@ -89,15 +90,17 @@ def plan_trailer(
     variant: int = 0,
     title: str = "",
     logo: Logo | None = None,
+    music_beats: BeatTrack | None = None,
 ) -> Edl:
-    """Plan one output of ``preset`` from analysed sources (in the order given)."""
+    """Plan one output of ``preset`` from analysed sources (in the order given);
+    ``music_beats`` are the beats of the preset's music file from where it starts."""
     out = preset.output
     fps = out.fps
     total = round(preset.duration * fps)
     title_frames = round(preset.cards.title * fps)
     end_frames = round(preset.cards.end * fps)
     hit = _t(total - end_frames, fps) if end_frames else None
-    music = plan_music(preset, seed, _t(total, fps), hit, [])
+    music = plan_music(preset, seed, _t(total, fps), hit, [], music_beats)
     talk = music is not None and preset.dialogue.enabled and any(a.utterances for a in analyses)
     lines = plan_lines(analyses, preset, seed, variant) if talk else LinePlan(None, None, ())
     pieces = [p for i, a in enumerate(analyses) for p in usable_pieces(a, i, preset)]
