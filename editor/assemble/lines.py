@@ -31,10 +31,13 @@ edges in the pauses around it. What is decided here (pure functions on the analy
   end on theirs.
   Each act then gets its ``lines`` from the best of what is left, the weakest in the first
   act so the lines build like the footage does, in source order within an act.
+- **No picture twice.** Montage shots never show the picture of a line the output plays
+  (:func:`without_lines`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
@@ -44,8 +47,15 @@ import numpy as np
 
 from editor.analysis.model import Analysis, Utterance
 from editor.assemble.dialogue import EDGE_MARGIN
-from editor.assemble.scoring import onset_frames, piece_features, usable_mask, weighted_score
-from editor.preset import Preset
+from editor.assemble.scoring import (
+    Piece,
+    onset_frames,
+    piece_features,
+    seed_jitter,
+    usable_mask,
+    weighted_score,
+)
+from editor.preset import MIN_SHOT, Preset
 
 LINE_PAUSE = 0.3
 """Pauses shorter than this (seconds, as detected) are inside a line. Detected pauses are
@@ -254,6 +264,45 @@ def choose_lines(
         cliffhanger=None if cliffhanger is None else lines[cliffhanger],
         acts=tuple(acts),
     )
+
+
+def plan_lines(analyses: list[Analysis], preset: Preset, seed: int, variant: int) -> LinePlan:
+    """The lines of dialogue an output uses, from every source, ranked with the seed's
+    jitter (see the module notes)."""
+    found = [x for i, a in enumerate(analyses) for x in find_lines(a, i, preset)]
+
+    def ranks(variant: int) -> list[float]:
+        jitter = seed_jitter(len(found), seed, variant, stream=1)
+        return [x.score + float(j) for x, j in zip(found, jitter)]
+
+    durations = [a.media.duration for a in analyses]
+    return choose_lines(found, ranks(variant), ranks(0), preset, variant, durations)
+
+
+def without_lines(piece: Piece, lines: list[Line], fps: float) -> list[Piece]:
+    """The parts of ``piece`` outside the pictures of ``lines`` (each at least a shot long):
+    a montage shot never repeats what a line shows."""
+    parts = [piece]
+    for line in lines:
+        if line.source != piece.source:
+            continue
+        kept = []
+        for p in parts:
+            if line.picture_out <= p.start or line.picture_in >= p.end:
+                kept.append(p)
+                continue
+            count = p.end_frame - p.start_frame
+            for lo, hi in ((p.start, line.picture_in), (line.picture_out, p.end)):
+                if hi - lo < MIN_SHOT:
+                    continue
+                a = p.start_frame + math.ceil((lo - p.start) / p.duration * count - 1e-9)
+                b = p.start_frame + math.floor((hi - p.start) / p.duration * count + 1e-9)
+                if b > a:
+                    kept.append(
+                        dataclasses.replace(p, start_frame=a, end_frame=b, start=lo, end=hi)
+                    )
+        parts = kept
+    return parts
 
 
 def _where(line: Line) -> tuple[int, float]:

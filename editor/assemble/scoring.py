@@ -11,6 +11,9 @@ offers several. What is decided here, from the analysis numbers alone (pure func
   because its tails, where one picture barely shows through the other, change the picture
   too little to be measured: a detected dissolve is its middle, and the blend starts
   earlier and ends later than that.
+- **Rank:** the score plus a seed's jitter (at most :data:`SEED_JITTER`), so different
+  seeds give different but equally plausible cuts while one seed always gives the same
+  cut; seed 0 of the first variant ranks by score alone (:func:`seed_jitter`).
 - **Score:** a weighted mean (weights from the preset's ``[scoring]`` table) of features in
   0..1, each on a fixed scale so that a score means the same on any footage:
   faces (size of the largest face, its detector confidence, a bonus for two or more faces),
@@ -30,6 +33,8 @@ from editor.analysis.model import Analysis, Shot
 from editor.assemble.dialogue import split_at_pauses
 from editor.preset import MIN_SHOT, Preset, Scoring
 
+SEED_JITTER = 0.08
+"""Largest random change to a score (0..1) a seed can make."""
 CUT_MARGIN_SECONDS = 0.1
 """Frames this close to a cut are never used: they may hold the tail of a transition."""
 FEATURES = ("faces", "motion", "audio", "onsets", "sharpness", "exposure", "length")
@@ -227,3 +232,12 @@ def _true_runs(mask: np.ndarray, first: int, last: int) -> list[tuple[int, int]]
     if start is not None:
         runs.append((start, last))
     return runs
+
+
+def seed_jitter(count: int, seed: int, variant: int, stream: int = 0) -> np.ndarray:
+    """``count`` random rank changes for ``seed`` and ``variant`` (``stream`` keeps the
+    draws for different kinds of footage apart); all 0 for seed 0, variant 0."""
+    if not (seed or variant):
+        return np.zeros(count)
+    rng = np.random.default_rng([seed, variant, stream] if stream else [seed, variant])
+    return rng.uniform(0.0, SEED_JITTER, size=count)

@@ -17,7 +17,9 @@ What is decided here:
   shot's piece long enough for it with its handles, never two pieces of one shot in a row;
   when footage is scarce, by fit.
 - **Exact length** (:func:`fit_lengths`): the frames a short piece cannot hold go to its
-  neighbours, so the output is exactly the preset's duration.
+  neighbours, so the output is exactly the preset's duration; a line's length never changes.
+- **How far a cut may move onto a beat** (:func:`cut_moves`): freely between montage shots;
+  at a line's edge only as far as its picture may lead or trail its sound (J and L cuts).
 """
 
 from __future__ import annotations
@@ -320,3 +322,31 @@ def handles(slot: Slot, fps: float) -> int:
 
 def piece_frames(piece: Piece, fps: float) -> int:
     return math.floor(piece.duration * fps + 1e-6)
+
+
+def line_room(line: Line, fps: float) -> tuple[int, int]:
+    """Whole output frames a line's picture may reach before and after its sound."""
+    return (
+        math.floor((line.sound_in - line.picture_in) * fps + 1e-6),
+        math.floor((line.picture_out - line.sound_out) * fps + 1e-6),
+    )
+
+
+def cut_moves(slots: list[Slot], room: list[tuple[int, int]], split: int) -> list[tuple[int, int]]:
+    """How far (frames, earlier and later) each cut between ``slots`` may move onto a beat:
+    freely between montage shots; around a line, as far as its picture reaches past its
+    sound (showing more of the pause) or ``split`` frames into it (the sound leading or
+    trailing the picture: a J or L cut); not at all between two lines, whose sounds would
+    overlap."""
+    out = []
+    for i in range(1, len(slots)):
+        earliest, latest = -(10**9), 10**9
+        before, after = slots[i - 1], slots[i]
+        if before.line is not None and after.line is not None:
+            earliest = latest = 0
+        elif after.line is not None:  # the line's first picture
+            earliest, latest = -room[i][0], split
+        elif before.line is not None:  # the line's last picture
+            earliest, latest = -split, room[i - 1][1]
+        out.append((earliest, latest))
+    return out
