@@ -87,18 +87,18 @@ HELD_OUT = (
 )
 
 
-@pytest.mark.parametrize("music_db", [-30.0, -20.0])
-@pytest.mark.parametrize("voices", [("en+m1", "en+f4"), ("es", "id")])
-def test_held_out_lines_under_music(voices, music_db):
-    """Lines, voices and music levels never looked at when the detector was set up."""
+def held_out_mix(voices: tuple[str, str], music_db: float, script=HELD_OUT):
+    """The held-out ``script`` spoken by ``voices`` (A, B) at -20 dBFS over the sample's
+    music stem at ``music_db`` and its room tone: the mix (mono, :data:`RATE`) and each
+    line's stretches heard as speech, in seconds."""
     from fixtures import dialogue
     from fixtures.speech import speak
 
     n = 11 * RATE
     rng = np.random.default_rng(7)
     speech_track = np.zeros(n)
-    truth = []
-    for speaker, text, at in HELD_OUT:
+    lines = []
+    for speaker, text, at in script:
         line = speak(text, voices[0] if speaker == "A" else voices[1])
         samples = np.interp(np.arange(0, len(line.samples) / line.rate, 1 / RATE),
                             np.arange(len(line.samples)) / line.rate, line.samples)  # fmt: skip
@@ -106,16 +106,30 @@ def test_held_out_lines_under_music(voices, music_db):
         samples *= 0.1 / np.sqrt(np.mean(heard**2))  # -20 dBFS over speech
         start = round(at * RATE)
         speech_track[start : start + len(samples)] += samples
-        truth += [(at + a, at + b) for a, b in line.spans]
+        lines.append([(at + a, at + b) for a, b in line.spans])
     music = dialogue.music_stem(rng, n, RATE).mean(axis=1)
     music *= 10 ** (music_db / 20) / np.sqrt(np.mean(music**2))
     room = dialogue.room_tone(rng, n).mean(axis=1)
-    mix = (speech_track + music + room).astype(np.float32)
+    return (speech_track + music + room).astype(np.float32), lines
+
+
+def heard_utterances(mix: np.ndarray):
+    """The detector's utterances of ``mix``, handed over in uneven pieces as a decoder
+    does."""
     detector = SpeechDetector()
-    for k in range(0, n, 1601):  # uneven pieces, as a decoder hands them over
+    for k in range(0, len(mix), 1601):
         detector.add(mix[k : k + 1601], k / RATE)
-    found = utterances(detector.windows())
-    t = np.arange(0, n / RATE, 0.01)
+    return utterances(detector.windows())
+
+
+@pytest.mark.parametrize("music_db", [-30.0, -20.0])
+@pytest.mark.parametrize("voices", [("en+m1", "en+f4"), ("es", "id")])
+def test_held_out_lines_under_music(voices, music_db):
+    """Lines, voices and music levels never looked at when the detector was set up."""
+    mix, lines = held_out_mix(voices, music_db)
+    truth = [span for line in lines for span in line]
+    found = heard_utterances(mix)
+    t = np.arange(0, len(mix) / RATE, 0.01)
     precision, recall = precision_recall(in_spans(t, [(u.start, u.end) for u in found]),
                                          in_spans(t, truth))  # fmt: skip
     print(f"held out {voices}, music {music_db:+.0f} dBFS: P {precision:.3f} R {recall:.3f}")

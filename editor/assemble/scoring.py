@@ -122,7 +122,7 @@ def usable_pieces(
             run_time = _span(analysis, run_start, run_end)
             if run_time < MIN_SHOT:
                 continue
-            parts = max(1, math.floor(run_time / length))
+            parts = math.ceil(run_time / length)
             edges = np.linspace(run_start, run_end, parts + 1).round().astype(int)
             reach = (run_end - run_start) // (4 * parts)
             edges = split_at_pauses(analysis.times, edges, analysis.utterances, reach)

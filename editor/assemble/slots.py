@@ -157,12 +157,14 @@ def fill_slots(
     the shortest piece that holds it (so long pieces stay for long slots), then each act's
     picks ordered weakest to strongest. Only the part of a piece used is taken; the rest
     stays available, and up to ``slack`` frames more than a slot needs are taken with it
-    where the piece has them (room for its cuts to move onto a beat).
+    where the piece has them (room for its cuts to move onto a beat): kept as such room
+    while the footage allows, else counted towards the next slot.
     """
     order = list(reversed(range(len(slots))))
-    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=slack)
-    if picks is not None:
-        return picks
+    for keep in (True, False):  # slack kept as room to move cuts; else spent as footage
+        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=slack, keep=keep)
+        if picks is not None:
+            return picks
     order = sorted(range(len(slots)), key=lambda i: (-slot_frames(slots[i], fps), i))
     picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack)
     if picks is None:
@@ -207,9 +209,11 @@ def _fill(
     fps: float,
     by_fit: bool,
     slack: int = 0,
+    keep: bool = False,
 ) -> list[Piece] | None:
     """Pick footage for the slots in ``order`` (see :func:`fill_slots`); frames a pick
-    lacks are owed by the next pick."""
+    lacks are owed by the next pick, and frames it holds beyond its slot let the next pick
+    need less (only those beyond its slack, too, to ``keep`` the slack as room)."""
     pool = list(pool)
     uses = dict(uses)
     picks: dict[int, Piece] = {}
@@ -233,10 +237,7 @@ def _fill(
             best = max(pool_here, key=lambda p: (piece_frames(p, fps), -pool.index(p)))
         used, rest = take(best, need + slack, fps)
         held = piece_frames(used, fps)
-        # a pick that lacks frames owes them to the next; one that holds more than the slot
-        # and its slack lets the next one need less (the slack is room to move a cut, not
-        # footage to spare)
-        owed = need - held if held < need else min(0, need + slack - held)
+        owed = need - held if held < need or not keep else min(0, need + slack - held)
         pool.remove(best)
         pool += rest
         for r in rest:

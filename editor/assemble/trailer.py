@@ -138,10 +138,12 @@ def plan_trailer(
     room = [line_room(s.line, fps) if s.line else (0, 0) for s in slots]
     split = math.floor(preset.dialogue.split * fps + 1e-6)
     moves = cut_moves(slots, room, split)
-    # Montage lengths first, lines held where they are: the footage picked must hold them.
+    # Montage lengths first, lines held where they are: the footage picked must hold them,
+    # and no shot can be longer than the longest piece of footage.
     held = [(0, 0) if a.line or b.line else m for a, b, m in zip(slots, slots[1:], moves)]
-    wanted = on_beats([s.frames for s in slots], [footage + cliff_frames] * len(slots), first,
-                      beats, shortest, held)  # fmt: skip
+    longest = max(piece_frames(p, fps) for p in pool) if pool else 0
+    most = [max(s.frames, longest - handles(s, fps)) for s in slots]
+    wanted = on_beats([s.frames for s in slots], most, first, beats, shortest, held)
     slots = [dataclasses.replace(s, frames=n) for s, n in zip(slots, wanted)]
     # With a beat to cut on, each pick holds up to half a beat more, for the cut to move to it.
     slack = math.ceil(30 / music.bpm * fps) if music is not None and music.beats else 0
