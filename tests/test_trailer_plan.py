@@ -11,8 +11,8 @@ import pytest
 from editor.analysis.model import Transition
 from editor.assemble.edl import Edl
 from editor.assemble.scoring import FEATURES, onset_frames, usable_mask, usable_pieces
-from editor.assemble.summary import act_paces, cut_times, lint
 from editor.assemble.slots import fit_lengths, shot_lengths
+from editor.assemble.summary import act_paces, cut_times, lint
 from editor.assemble.trailer import plan_trailer
 from editor.errors import AutocutError
 from editor.preset import Act, load_preset
