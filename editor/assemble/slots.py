@@ -161,12 +161,15 @@ def fill_slots(
     while the footage allows, else counted towards the next slot.
     """
     order = list(reversed(range(len(slots))))
-    for keep in (True, False):  # slack kept as room to move cuts; else spent as footage
-        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=slack, keep=keep)
+    # the slack kept as room to move cuts, less of it where footage is short, else spent
+    for room, keep in ((slack, True), (slack // 2, True), (slack, False)):
+        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=room, keep=keep)
         if picks is not None:
             return picks
     order = sorted(range(len(slots)), key=lambda i: (-slot_frames(slots[i], fps), i))
-    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack)
+    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack, keep=True)
+    if picks is None:
+        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack)
     if picks is None:
         return None
     out: list[Piece] = []

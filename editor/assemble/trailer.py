@@ -139,10 +139,12 @@ def plan_trailer(
     split = math.floor(preset.dialogue.split * fps + 1e-6)
     moves = cut_moves(slots, room, split)
     # Montage lengths first, lines held where they are: the footage picked must hold them,
-    # and no shot can be longer than the longest piece of footage.
+    # so the longest shots are held to the longest pieces there are.
     held = [(0, 0) if a.line or b.line else m for a, b, m in zip(slots, slots[1:], moves)]
-    longest = max(piece_frames(p, fps) for p in pool) if pool else 0
-    most = [max(s.frames, longest - handles(s, fps)) for s in slots]
+    most = [s.frames for s in slots]
+    sizes = sorted((piece_frames(p, fps) for p in pool), reverse=True) or [0]
+    for k, i in enumerate(sorted(montage, key=lambda i: (-slots[i].frames, i))):
+        most[i] = max(slots[i].frames, sizes[min(k, len(sizes) - 1)] - handles(slots[i], fps))
     wanted = on_beats([s.frames for s in slots], most, first, beats, shortest, held)
     slots = [dataclasses.replace(s, frames=n) for s, n in zip(slots, wanted)]
     # With a beat to cut on, each pick holds up to half a beat more, for the cut to move to it.
