@@ -161,9 +161,8 @@ def fill_slots(
     while the footage allows, else counted towards the next slot.
     """
     order = list(reversed(range(len(slots))))
-    # the slack kept as room to move cuts, less of it where footage is short, else spent
-    for room, keep in ((slack, True), (slack // 2, True), (slack, False)):
-        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=room, keep=keep)
+    for keep in (True, False):  # slack kept as room to move cuts; else spent as footage
+        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=False, slack=slack, keep=keep)
         if picks is not None:
             return picks
     order = sorted(range(len(slots)), key=lambda i: (-slot_frames(slots[i], fps), i))
@@ -216,11 +215,14 @@ def _fill(
 ) -> list[Piece] | None:
     """Pick footage for the slots in ``order`` (see :func:`fill_slots`); frames a pick
     lacks are owed by the next pick, and frames it holds beyond its slot let the next pick
-    need less (only those beyond its slack, too, to ``keep`` the slack as room)."""
+    need less. To ``keep`` the slack as room to move cuts, only what a pick holds beyond
+    its slack lets the next one need less; the slack the picks hold still makes up for the
+    last one if it lacks frames (the final fitting of lengths spends it there)."""
     pool = list(pool)
     uses = dict(uses)
     picks: dict[int, Piece] = {}
     owed = 0
+    spare = 0  # frames of slack held by the picks so far
     for i in order:
         # a pick may lack what the one before it holds extra, never its shortest shot
         need = max(
@@ -241,6 +243,7 @@ def _fill(
         used, rest = take(best, need + slack, fps)
         held = piece_frames(used, fps)
         owed = need - held if held < need or not keep else min(0, need + slack - held)
+        spare += max(0, min(held, need + slack) - need) if keep else 0
         pool.remove(best)
         pool += rest
         for r in rest:
@@ -248,7 +251,7 @@ def _fill(
         rank[id(used)] = rank[id(best)]
         uses[(best.source, best.shot)] = uses.get((best.source, best.shot), 0) + 1
         picks[i] = used
-    return None if owed > 0 else [picks[i] for i in range(len(slots))]
+    return None if owed > spare else [picks[i] for i in range(len(slots))]
 
 
 def take(piece: Piece, frames: int, fps: float) -> tuple[Piece, list[Piece]]:

@@ -147,8 +147,9 @@ def plan_trailer(
         most[i] = max(slots[i].frames, sizes[min(k, len(sizes) - 1)] - handles(slots[i], fps))
     wanted = on_beats([s.frames for s in slots], most, first, beats, shortest, held)
     slots = [dataclasses.replace(s, frames=n) for s, n in zip(slots, wanted)]
-    # With a beat to cut on, each pick holds up to half a beat more, for the cut to move to it.
-    slack = math.ceil(30 / music.bpm * fps) if music is not None and music.beats else 0
+    # With beats to cut on, each pick holds up to a beat more: a cut next to a line can only
+    # move one way (the line's picture has no more room), which may be to the farther beat.
+    slack = math.ceil(60 / music.bpm * fps) if music is not None and music.beats else 0
     picks = fill_slots([slots[i] for i in montage], pool, rank, uses, fps, slack)
     if picks is None:
         raise _short(analyses, preset, sum(piece_frames(p, fps) for p in pieces) / fps)
