@@ -247,12 +247,13 @@ class LabelledShot:
 
 
 def sample_shots() -> list[LabelledShot]:
-    """Every labelled shot of the sample clips."""
+    """Every labelled shot of the sample clips the long footage is made of (:data:`SAMPLES`;
+    the dialogue clip is all interesting, so it has nothing to rank)."""
     data = json.loads((SAMPLE_FOOTAGE / "ground_truth.json").read_text(encoding="utf-8"))
     return [
         LabelledShot(c["file"], s["kind"], s["start_frame"], s["end_frame"],
                      s["label"] == "interesting")
-        for c in data["clips"]
+        for c in data["clips"] if c["file"] in SAMPLES
         for s in c["shots"]
     ]  # fmt: skip
 

@@ -158,7 +158,8 @@ def fill_slots(
     picks ordered weakest to strongest. Only the part of a piece used is taken; the rest
     stays available, and up to ``slack`` frames more than a slot needs are taken with it
     where the piece has them (room for its cuts to move onto a beat): kept as such room
-    while the footage allows, else counted towards the next slot.
+    while the footage allows, else counted towards the next slot, and when footage is
+    scarcest not taken at all (no piece is cut into a rest too short to use).
     """
     order = list(reversed(range(len(slots))))
     for keep in (True, False):  # slack kept as room to move cuts; else spent as footage
@@ -166,9 +167,11 @@ def fill_slots(
         if picks is not None:
             return picks
     order = sorted(range(len(slots)), key=lambda i: (-slot_frames(slots[i], fps), i))
-    picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack, keep=True)
-    if picks is None:
-        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=slack)
+    picks = None
+    for room, keep in ((slack, True), (slack, False), (0, False)):  # the last: no slack
+        picks = _fill(slots, order, pool, rank, uses, fps, by_fit=True, slack=room, keep=keep)
+        if picks is not None:
+            break
     if picks is None:
         return None
     out: list[Piece] = []

@@ -28,7 +28,10 @@ from __future__ import annotations
 import functools
 import math
 import os
+import subprocess
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -45,7 +48,7 @@ from editor.media.decode import prefetch
 from editor.media.encode import (
     video_args,
 )
-from editor.media.ffmpeg import ffmpeg_exe, pipe_to_ffmpeg
+from editor.media.ffmpeg import ffmpeg_exe, ffmpeg_failure, pipe_to_ffmpeg
 from editor.media.probe import Media, probe
 from editor.render.deinterlace import progressive
 from editor.render.frames import Canvas, Planes, from_rgb, to_rgb
@@ -250,12 +253,22 @@ def render_edl(
 
     frames = prefetch(output_pictures(edl, media, keep_cover), AHEAD)
     with atomic_output(path) as out:
-        # The encoded sound waits beside the output, under the same hidden temporary name (so
-        # it is removed with it), on the disk that must hold the output anyway.
-        sound = out.with_suffix(".m4a")
-        write_sound(edl, media, sound)
-        chunks = (plane for picture in _counted(frames, progress) for plane in picture)
-        pipe_to_ffmpeg([*_encoder_args(edl, sound), str(out)], chunks, what=path)
+        # The sound is made while the pictures are encoded (each mostly waits on the other's
+        # processes), then both streams are copied into the output. Both wait beside it under
+        # its hidden temporary name, so they are removed with it, on the disk that must hold
+        # the output anyway.
+        sound, video = out.with_suffix(".m4a"), out.with_suffix(".video.mp4")
+        stop = threading.Event()
+        with ThreadPoolExecutor(1) as pool:
+            heard = pool.submit(write_sound, edl, media, sound, stop)
+            try:
+                chunks = (plane for picture in _counted(frames, progress) for plane in picture)
+                pipe_to_ffmpeg([*_encoder_args(edl), str(video)], chunks, what=path)
+            except BaseException:
+                stop.set()  # the sound stops at its next step; the error goes on
+                raise
+            heard.result()
+        mux(video, sound, out, what=path)
     if cover is not None:
         if not kept:
             raise AutocutError(path, "the cover frame was not rendered")
@@ -359,17 +372,28 @@ def _copy(picture: Planes, canvas: Canvas) -> Planes:
     return out
 
 
-def _encoder_args(edl: Edl, sound: Path) -> list[str]:
-    """ffmpeg arguments: raw 4:2:0 frames on stdin, the encoded sound from ``sound`` (copied
-    as it is), the delivery MP4 out (its path follows)."""
+def _encoder_args(edl: Edl) -> list[str]:
+    """ffmpeg arguments: raw 4:2:0 frames on stdin, the delivery's H.264 stream out in MP4
+    (its path follows)."""
     rate = Fraction(edl.fps).limit_denominator(1001 * 1000)
     return [
         "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{edl.width}x{edl.height}",
         "-framerate", f"{rate.numerator}/{rate.denominator}",
         "-color_range", "tv", "-colorspace", "bt709", "-i", "-",
-        "-i", str(sound),
-        "-map", "0:v:0", "-map", "1:a:0", "-c:a", "copy",
-        "-frames:v", str(edl.frame_count),
+        "-map", "0:v:0", "-frames:v", str(edl.frame_count),
         *video_args(float(rate), edl.video_bitrate_kbps, edl.x264_preset),
         "-f", "mp4",
     ]  # fmt: skip
+
+
+def mux(video: Path, sound: Path, out: Path, what: Path) -> None:
+    """The encoded ``video`` and ``sound`` copied as they are into the MP4 ``out``, moov
+    first (faststart)."""
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-i", str(video), "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+        "-movflags", "+faststart", "-f", "mp4", str(out),
+    ]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise AutocutError(what, ffmpeg_failure(done.returncode, done.stderr))

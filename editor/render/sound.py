@@ -22,6 +22,7 @@ What is decided here:
 from __future__ import annotations
 
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,23 +50,33 @@ LINE_FADE = 0.01
 short enough to sit inside the pause."""
 
 
-def write_sound(edl: Edl, media: dict[str, Media], path: Path) -> Loudness:
+def write_sound(
+    edl: Edl, media: dict[str, Media], path: Path, stop: threading.Event | None = None
+) -> Loudness:
     """Mix, master and encode the output's sound to ``path`` (AAC in MP4, see the module
-    notes); the loudness of the encoded sound."""
+    notes); the loudness of the encoded sound. A set ``stop`` ends the work at its next
+    step (the rest of the render failed)."""
     mixed = mix_audio(edl, media)
     return deliver_master(
-        mixed, path, edl.sound.loudness, edl.sound.true_peak, edl.audio_bitrate_kbps
+        mixed, path, edl.sound.loudness, edl.sound.true_peak, edl.audio_bitrate_kbps, stop
     )
 
 
 def deliver_master(
-    samples: np.ndarray, path: Path, loudness: float, true_peak: float, kbps: int
+    samples: np.ndarray,
+    path: Path,
+    loudness: float,
+    true_peak: float,
+    kbps: int,
+    stop: threading.Event | None = None,
 ) -> Loudness:
     """``samples`` mastered to ``loudness`` LUFS under ``true_peak`` dBTP and encoded to
     ``path``, with more headroom each round until the encoded file holds both (see the
     module notes); the loudness of the encoded file."""
     headroom = CODEC_HEADROOM
     for _ in range(ENCODE_ROUNDS):
+        if stop is not None and stop.is_set():
+            raise AutocutError(path, "sound stopped: the render failed")
         mastered, _ = master(samples, AUDIO_RATE, loudness, true_peak, headroom)
         encode_aac(mastered, path, kbps)
         heard = measure_file(path)
