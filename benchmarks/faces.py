@@ -30,6 +30,7 @@ import numpy as np
 from benchmarks.scenes import speed_clip_path
 from editor.analysis.analyze import analyze
 from editor.analysis.faces import BACKENDS, backend_available, make_detector
+from editor.analysis.model import ANALYSIS_WIDTH
 from editor.media.decode import analysis_frames
 from editor.media.probe import probe
 
@@ -61,7 +62,7 @@ def sampled(path: Path, every: int):
     """``(frame index, analysis image, source-to-analysis scale)`` of every ``every``-th
     frame."""
     media = probe(path)
-    for frame in analysis_frames(media):
+    for frame in analysis_frames(media, ANALYSIS_WIDTH):
         if frame.index % every == 0:
             yield frame.index, frame.image, frame.image.shape[1] / media.width
 

@@ -301,9 +301,12 @@ def _scenes(argv: list[str]) -> int:
     )
     written = []
     if args.split is not None:
-        from editor.render.split import split_shots
+        from editor.render.split import Cut, split_shots
 
-        written = split_shots(analysis, args.split, copy=args.copy)
+        cuts = [Cut(shot.start_frame, shot.start) for shot in analysis.shots[1:]]
+        written = split_shots(
+            analysis.media, cuts, analysis.frame_count, args.split, copy=args.copy
+        )
     scenes = analysis.scene_dict()
     if args.json:
         print(json.dumps(scenes, indent=2))

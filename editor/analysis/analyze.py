@@ -12,7 +12,14 @@ import cv2
 import numpy as np
 
 from editor.analysis.faces import FaceSampler, make_detector, sample_interval
-from editor.analysis.model import Analysis, Progress, Shot, Transition, shots_from_cuts
+from editor.analysis.model import (
+    ANALYSIS_WIDTH,
+    Analysis,
+    Progress,
+    Shot,
+    Transition,
+    shots_from_cuts,
+)
 from editor.analysis.scenes import ShotDetector
 from editor.analysis.signals import AudioLevels, FrameSignals
 from editor.analysis.speech import SpeechDetector, detector_available, frame_speech, utterances
@@ -57,7 +64,7 @@ def analyze(
     pending = 0
     settled = _Settled()
     every = max(1, round(SETTLED_EVERY_SECONDS * media.fps))
-    for frame in analysis_frames(media, audio=hear):
+    for frame in analysis_frames(media, ANALYSIS_WIDTH, audio=hear):
         shots.add(frame.image, frame.time)
         grey = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
         signals.add(frame.image, grey)

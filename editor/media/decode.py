@@ -19,7 +19,6 @@ import av
 import cv2
 import numpy as np
 
-from editor.analysis.model import ANALYSIS_WIDTH
 from editor.errors import AutocutError
 from editor.media.container import PacketDecoder, open_input
 from editor.media.probe import Media
@@ -39,7 +38,7 @@ class Frame:
     image: np.ndarray
 
 
-def analysis_size(media: Media, width: int = ANALYSIS_WIDTH) -> tuple[int, int]:
+def analysis_size(media: Media, width: int) -> tuple[int, int]:
     """Display-oriented analysis size (width, height): ``width`` wide, even, aspect kept."""
     width = min(width, media.width) // 2 * 2
     height = max(2, round(media.height * width / media.width / 2) * 2)
@@ -58,10 +57,9 @@ PREFETCH_FRAMES = 16
 """Analysis frames decoded ahead of their consumer (a few hundred KB at analysis size)."""
 
 
-def analysis_frames(
-    media: Media, width: int = ANALYSIS_WIDTH, audio: AudioSink | None = None
-) -> Iterator[Frame]:
-    """Decode ``media`` once, yielding small upright BGR frames in presentation order.
+def analysis_frames(media: Media, width: int, audio: AudioSink | None = None) -> Iterator[Frame]:
+    """Decode ``media`` once, yielding upright BGR frames ``width`` wide (the caller's
+    analysis size, see :func:`analysis_size`) in presentation order.
 
     With ``audio``, the first audio stream is decoded in the same pass (packets are read
     once, in file order) and handed to ``audio`` as it comes (from the decoding thread).

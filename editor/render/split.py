@@ -26,13 +26,14 @@ import os
 import shutil
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from editor.analysis.model import Analysis
 from editor.atomic import new_folder
 from editor.errors import AutocutError
 from editor.media.encode import audio_args, downmix_filter, video_args
 from editor.media.ffmpeg import run_ffmpeg
+from editor.media.probe import Media
 from editor.preset import Output
 
 _DELIVERY = Output()
@@ -44,6 +45,15 @@ _COLOUR_TAGS = ("-color_primaries", "-color_trc", "-colorspace", "-color_range")
 
 COPY_KEEPS_MP4 = frozenset({".mp4", ".m4v", ".mov"})
 """Source suffixes whose stream copies are written as .mp4."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where a shot after the first begins: its first frame (0-based, in decode order) and
+    that frame's time in seconds from the first frame."""
+
+    frame: int
+    time: float
 
 
 def shot_file_name(stem: str, number: int, suffix: str = ".mp4") -> str:
@@ -63,15 +73,17 @@ def video_kbps_for(width: int, height: int) -> int:
     return max(500, round(_DELIVERY.video_bitrate_kbps * scale))
 
 
-def split_args(analysis: Analysis, pattern: str, *, copy: bool) -> list[str]:
-    """ffmpeg arguments that write every shot of ``analysis`` to ``pattern`` (``%03d``)."""
-    media = analysis.media
-    starts = [shot.start_frame for shot in analysis.shots[1:]]
+def split_args(
+    media: Media, cuts: Sequence[Cut], frame_count: int, pattern: str, *, copy: bool
+) -> list[str]:
+    """ffmpeg arguments that write the shots of ``media`` between ``cuts`` (in order) to
+    ``pattern`` (``%03d``); ``frame_count`` is the source's number of frames."""
+    starts = [cut.frame for cut in cuts]
     maps = ["-map", "0:v:0", *(["-map", "0:a:0"] if media.has_audio else [])]
     head = ["-i", str(media.path), *maps, "-sn", "-dn"]
     segment = ["-f", "segment", "-reset_timestamps", "1", "-segment_start_number", "1"]
     if copy:
-        times = [f"{shot.start:.6f}" for shot in analysis.shots[1:]]
+        times = [f"{cut.time:.6f}" for cut in cuts]
         # One shot: a split time past the end, which is never reached, keeps it in one file.
         cuts = ",".join(times) or f"{media.duration + 1:.6f}"
         return [*head, "-c", "copy", *segment, "-segment_times", cuts, pattern]
@@ -85,14 +97,17 @@ def split_args(analysis: Analysis, pattern: str, *, copy: bool) -> list[str]:
         video += ["-vf", "crop=trunc(iw/2)*2:trunc(ih/2)*2"]
     audio = ["-af", downmix_filter(), *audio_args(_DELIVERY.audio_bitrate_kbps)]
     audio = audio if media.has_audio else []
-    frames = ",".join(map(str, starts)) or str(analysis.frame_count)
+    frames = ",".join(map(str, starts)) or str(frame_count)
     mp4 = ["-segment_format", "mp4", "-segment_format_options", "movflags=+faststart"]
     return [*head, *video, *audio, *segment, "-segment_frames", frames, *mp4, pattern]
 
 
-def split_shots(analysis: Analysis, outdir: Path, *, copy: bool = False) -> list[Path]:
-    """Write one file per shot of ``analysis`` into ``outdir``; return their paths in order."""
-    source = analysis.media.path
+def split_shots(
+    media: Media, cuts: Sequence[Cut], frame_count: int, outdir: Path, *, copy: bool = False
+) -> list[Path]:
+    """Write one file per shot of ``media``, the shots being separated by ``cuts``, into
+    ``outdir``; return their paths in order."""
+    source = media.path
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise AutocutError(outdir, "is a file, not a folder")
@@ -109,8 +124,8 @@ def split_shots(analysis: Analysis, outdir: Path, *, copy: bool = False) -> list
                 # The segment muxer numbers files through a printf pattern (the
                 # shot_file_name form): a literal % anywhere in the path must be doubled.
                 pattern = str(work / stem).replace("%", "%%") + f"-shot-%03d{suffix}"
-                run_ffmpeg(split_args(analysis, pattern, copy=copy), what=source)
-                count = len(analysis.shots)
+                run_ffmpeg(split_args(media, cuts, frame_count, pattern, copy=copy), what=source)
+                count = len(cuts) + 1
                 names = [shot_file_name(stem, n, suffix) for n in range(1, count + 1)]
                 made = [name for name in names if (work / name).is_file()]
                 if not made or (not copy and len(made) != len(names)):
