@@ -1,6 +1,6 @@
 """Scene benchmark: autocut's shot detector against PySceneDetect, for accuracy and speed.
 
-    python -m benchmarks.scenes [--footage DIR] [--repeat N]
+    python -m benchmarks.scenes [--footage DIR] [--repeat N] [--stress-only]
 
 Accuracy: every labelled clip (the shared ``expected/*.expected.json`` clips when that folder
 exists, the three sample clips, and rotated and variable-frame-rate variants of two of them)
@@ -10,6 +10,9 @@ goes through three detectors, each timed on its own:
 - ``adaptive`` and ``content``: PySceneDetect's ``AdaptiveDetector()`` / ``ContentDetector()``
   at their defaults with their own decoding (OpenCV backend, automatic downscaling), i.e.
   what ``scenedetect.detect(path, detector)`` does.
+
+The spliced stress set (:mod:`benchmarks.stress`) goes through the same three detectors in
+the same run, scored on the part rules may be tuned on beside the part kept aside.
 
 Scores follow ``benchmarks.metrics`` (one-to-one matching within one frame, by time for
 variable-frame-rate clips). Speed: a 60 s 1920x1080 clip (``fixtures.variants``) timed as a
@@ -48,6 +51,7 @@ from benchmarks.metrics import (
     score_clip,
 )
 from benchmarks.run import Row, best_time, print_table
+from benchmarks.stress import StressClip, load_stress, print_stress
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOOTAGE = ROOT / "fixtures" / "footage"
@@ -182,6 +186,18 @@ def variant_clips(samples: Sequence[LabelledClip]) -> list[LabelledClip]:
         vfr = _cached(f"{stem}_vfr.mp4", key, lambda p, s=source.path: variants.make_vfr(s, p))
         clips.extend(load_fixture_truth(variants.truth_path(vfr)))
     return clips
+
+
+def stress_clips(footage: Path) -> list[StressClip]:
+    """The spliced stress set (built once, cached): from the shared clips and the sample
+    footage, or the sample footage alone when the shared folder is absent."""
+    from fixtures import stress
+
+    makers = sorted(Path(stress.__file__).parent.glob("stress*.py"))
+    shared = footage if footage.is_dir() else None
+    key = _digest(*makers, str(shared is not None))
+    truth = stress.build(CACHE / key / "stress", shared)
+    return load_stress(truth)
 
 
 def speed_clip_path() -> Path:
@@ -390,10 +406,15 @@ def speed_rows(repeat: int) -> list[Row]:
 # --------------------------------------------------------------------------- entry points
 
 
-def run(footage: Path | None = None, repeat: int = 1) -> list[Row]:
+def run(footage: Path | None = None, repeat: int = 1, stress_only: bool = False) -> list[Row]:
     """Run the accuracy benchmark (printing its tables) and return the speed rows."""
     logging.getLogger("pyscenedetect").setLevel(logging.ERROR)
     footage = default_footage() if footage is None else footage
+    stress = stress_clips(footage)
+    print_stress(stress, run_accuracy([s.clip for s in stress]), DETECTORS)
+    print()
+    if stress_only:
+        return []
     samples = sample_clips()
     clips = [*shared_clips(footage), *samples, *variant_clips(samples)]
     results = run_accuracy(clips)
@@ -408,10 +429,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--footage", type=Path, default=None, help="shared footage folder")
     parser.add_argument("--repeat", type=int, default=1, help="speed runs, best one counts")
+    parser.add_argument("--stress-only", action="store_true", help="the stress set alone")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    rows = run(args.footage, args.repeat)
-    print_table(rows)
+    rows = run(args.footage, args.repeat, args.stress_only)
+    if rows:
+        print_table(rows)
     print(f"\nscene benchmark took {time.perf_counter() - began:.0f} s")
     return 0
 
