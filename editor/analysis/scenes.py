@@ -4,14 +4,19 @@ Every analysis frame is reduced to a 16x9 thumbnail (CIELAB for judging cuts, BG
 judging blends) and a flatness figure. All decisions are then made on these numbers:
 
 Hard cut at frame i (the first frame of the new shot) when the picture changes in a *step*:
-- every cross pair (i-1, i), (i-1, i+1), (i-1, i+2), (i-2, i), (i-2, i+1) differs, so a
-  one- or two-frame event (a flash, a car filling the frame, a hologram flicker) that returns
-  to the old picture does not count;
+- every cross pair (i-1, i), (i-1, i+1), (i-1, i+2), (i-1, i+3), (i-2, i), (i-2, i+1)
+  differs, so an event of up to three frames (a flash, a car filling the frame, a hologram
+  flicker) that returns to the old picture does not count;
 - the change is large against the motion inside the two sides (the largest neighbouring
   step counts half against it), so fast action inside a shot does not count;
 - the new picture is not one already seen in the last half second (alternating flicker);
 - the two sides are not both flat fields (black, a colour card, a grey fade), where there is
   no picture to cut from or to;
+- a step between low-contrast pictures (a dark scene, haze) is scaled up by how far the
+  pictures' contrast falls short of normal footage's, at most threefold: every difference
+  inside such a shot shrinks with its contrast, and a cut between two dark shots measured
+  on the normal scale would look like motion. The motion inside the shots is scaled the
+  same, so the rules above keep their meaning;
 - shots are at least ``MIN_SHOT_SECONDS`` long; the strongest cut in a crowded stretch wins.
 
 Gradual transition where a run of small, non-cut changes turns one picture into another as
@@ -27,7 +32,11 @@ The same detector runs under PySceneDetect's ``SceneManager`` as
 :class:`editor.analysis.pyscenedetect.StepDetector`.
 
 The thresholds were set on the labelled clips: true cuts score at least 14, in-shot events at
-most 10 (Lab units, mean absolute difference of the 16x9 thumbnails).
+most 10 (Lab units, mean absolute difference of the 16x9 thumbnails). The contrast scaling was
+set on the tune part of the spliced stress set (``fixtures.stress``) and checked on its
+held-out part: cuts between dark shots went from 0.57 / 0.46 F1 (tune / held out) to 0.97 /
+1.00, with no new false cut anywhere; the fourth frame after a cut joined the cross pairs
+there too, for three-frame flashes.
 """
 
 from __future__ import annotations
@@ -55,6 +64,12 @@ WINDOW_SECONDS = 10.0
 """How far behind the first undecided frame a decision looks."""
 DECIDE_EVERY_SECONDS = 5.0
 """How often (in video time) the frames that have settled are decided."""
+
+CONTRAST_REF = 25.0
+"""Contrast (mean absolute deviation of the thumbnail's lightness, Lab units) from which a
+picture's steps are taken as they are; below it they are scaled up by ``CONTRAST_REF / c``."""
+MAX_CONTRAST_GAIN = 3.0
+"""At most this much: a nearly flat picture's noise must not be scaled into cuts."""
 
 BLEND_STEP = 0.6
 """Smallest per-frame change (BGR units) that can belong to a transition."""
@@ -165,8 +180,8 @@ def cut_scores(lab: np.ndarray, flat: np.ndarray, back: int) -> np.ndarray:
         return np.abs(lab[b] - lab[a]).mean(axis=1)
 
     cross = np.minimum.reduce(
-        [dist(1), dist(2, 1), dist(3, 2), dist(2), dist(3, 1)]  # (i-1,i) (i-1,i+1) (i-1,i+2)
-    )  # (i-2,i) (i-2,i+1)
+        [dist(1), dist(2, 1), dist(3, 2), dist(4, 3), dist(2), dist(3, 1)]
+    )  # (i-1, i), (i-1, i+1), (i-1, i+2), (i-1, i+3), (i-2, i), (i-2, i+1)
     within = np.maximum.reduce([dist(1, -1), dist(1, 1), dist(1, 2)])
     score = cross - 0.5 * within
     seen = np.full(n, np.inf)
@@ -176,8 +191,18 @@ def cut_scores(lab: np.ndarray, flat: np.ndarray, back: int) -> np.ndarray:
     score = np.where(returned, np.minimum(score, seen), score)
     both_flat = flat & np.roll(flat, 1)
     score = np.where(both_flat, np.minimum(score, 0.0), score)
+    score = score * contrast_gain(lab)
     score[0] = 0.0
     return score
+
+
+def contrast_gain(lab: np.ndarray) -> np.ndarray:
+    """Per frame ``i``, the scale for the step from ``i - 1`` to ``i``: ``CONTRAST_REF`` over the
+    larger contrast of the two pictures, between 1 and ``MAX_CONTRAST_GAIN``."""
+    lightness = lab[:, 0::3].astype(np.float32)
+    contrast = np.abs(lightness - lightness.mean(axis=1, keepdims=True)).mean(axis=1)
+    sides = np.maximum(contrast, np.roll(contrast, 1))
+    return np.clip(CONTRAST_REF / np.maximum(sides, 1e-3), 1.0, MAX_CONTRAST_GAIN)
 
 
 def pick_cuts(
