@@ -17,9 +17,9 @@ from editor.analysis.analyze import analyze
 from editor.analysis.scenes import (
     CUT_THRESHOLD,
     cut_scores,
-    find_transitions,
     pick_cuts,
 )
+from editor.analysis.transitions import find_transitions
 from editor.media.probe import probe
 from tests.conftest import SAMPLE_FOOTAGE, SHARED_FOOTAGE
 
