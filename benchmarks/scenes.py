@@ -56,6 +56,8 @@ from benchmarks.stress import StressClip, load_stress, print_stress
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FOOTAGE = ROOT / "fixtures" / "footage"
 CACHE = ROOT / "benchmarks" / ".cache"
+LABELS = ROOT / "benchmarks" / "labels"
+"""The project's own labels of shared clips (``NAME.expected.json``, as in ``expected/``)."""
 CACHE_VERSION = "1"
 """Bumped when derived clips are made differently, so stale cached ones are rebuilt."""
 
@@ -152,12 +154,15 @@ def _cached(name: str, key: str, build: Callable[[Path], object]) -> Path:
 
 
 def shared_clips(footage: Path) -> list[LabelledClip]:
-    """Every labelled shared clip, or none (with a note) when the folder is absent."""
+    """Every labelled shared clip (labels of the shared folder, then the project's own labels
+    of shared clips in ``benchmarks/labels``), or none (with a note) when the folder is
+    absent."""
     expected = footage / "expected"
     if not expected.is_dir():
         print(f"note: no labelled shared footage at {expected}; shared clips skipped")
         return []
-    clips = [load_expected(p, footage) for p in sorted(expected.glob("*.expected.json"))]
+    labels = sorted(expected.glob("*.expected.json")) + sorted(LABELS.glob("*.expected.json"))
+    clips = [load_expected(p, footage) for p in labels]
     present = [c for c in clips if c.path.is_file()]
     for clip in clips:
         if clip not in present:

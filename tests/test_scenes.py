@@ -13,9 +13,11 @@ from benchmarks.metrics import (
     pooled,
     score_clip,
 )
+from benchmarks.scenes import LABELS
 from editor.analysis.analyze import analyze
 from editor.analysis.scenes import (
     CUT_THRESHOLD,
+    colour_histogram,
     cut_scores,
     pick_cuts,
 )
@@ -39,7 +41,63 @@ def pictures(*kinds: str, length: int = 20) -> list[np.ndarray]:
 
 def scores_of(frames: list[np.ndarray], flat: list[bool] | None = None) -> np.ndarray:
     flat_mask = np.zeros(len(frames), bool) if flat is None else np.asarray(flat)
-    return cut_scores(np.asarray(frames), flat_mask, back=15)
+    hist = np.stack([colour_histogram(f.reshape(-1, 3)) for f in frames])
+    return cut_scores(np.asarray(frames), hist, flat_mask, back=15)
+
+
+def drift(picture: np.ndarray, count: int, per_frame: float, seed: int) -> list[np.ndarray]:
+    """``count`` frames of ``picture`` with ``per_frame`` mean change between neighbours."""
+    rng = np.random.default_rng(seed)
+    frames, current = [], picture.copy()
+    for _ in range(count):
+        frames.append(current.copy())
+        current = np.clip(current + rng.choice([-1, 1], current.size) * per_frame, 0, 255)
+    return frames
+
+
+def panned(lightness: float, a: float, count: int) -> list[np.ndarray]:
+    """``count`` thumbnails of a smooth pattern (contrast of normal footage) panning one
+    column a frame: steady movement that keeps the picture's colours."""
+    x, y = np.meshgrid(np.arange(16), np.arange(9))
+    frames = []
+    for shift in range(count):
+        pattern = lightness + 40 * np.sin(2 * np.pi * (x + shift) / 16 + y / 3)
+        lab = np.stack([pattern, np.full_like(pattern, a), np.full_like(pattern, 128.0)], -1)
+        frames.append(lab.reshape(-1).astype(np.float32))
+    return frames
+
+
+def test_a_small_step_between_two_still_pictures_is_a_cut():
+    """Shot and reverse shot of one set: similar pictures, but nothing else moves."""
+    a = pictures("A")[0]
+    b = np.clip(a + RNG.choice([-1, 1], a.size) * 9.0, 0, 255).astype(np.float32)
+    frames = [a] * 20 + [b] * 20
+    scores = scores_of(frames)
+    assert 0.5 * CUT_THRESHOLD < np.abs(b - a).mean() < CUT_THRESHOLD
+    assert scores[20] >= CUT_THRESHOLD
+    assert np.all(np.delete(scores, 20) < CUT_THRESHOLD)
+
+
+def test_the_same_small_step_amid_movement_of_its_size_is_not_a_cut():
+    a = pictures("A")[0]
+    frames = drift(a, 40, 3.0, seed=2)
+    b = np.clip(frames[20] + RNG.choice([-1, 1], a.size) * 9.0, 0, 255).astype(np.float32)
+    frames = frames[:20] + [b] + [np.clip(f - frames[20] + b, 0, 255) for f in frames[21:]]
+    assert np.all(scores_of(frames) < CUT_THRESHOLD)
+
+
+def test_a_change_of_colours_into_a_moving_shot_is_a_cut():
+    """A still wide shot cut to a panning close-up of other colours: the step is not three
+    times the pan's, but the pan keeps its colours while the cut changes them."""
+    wide = panned(90.0, 128.0, 1)[0]
+    close = panned(100.0, 144.0, 20)
+    frames = [wide] * 20 + close
+    step = np.abs(close[0] - wide).mean()
+    pan = np.abs(close[1] - close[0]).mean()
+    assert step < 3 * (pan + 1)
+    scores = scores_of(frames)
+    assert scores[20] >= CUT_THRESHOLD
+    assert np.all(np.delete(scores, 20) < CUT_THRESHOLD)
 
 
 def test_a_step_is_a_cut():
@@ -125,6 +183,18 @@ def labelled_scores():
         clip = load_expected(SHARED_FOOTAGE / "expected" / f"{name}.expected.json")
         scores[name] = score_clip(clip, detect(clip.path))
     return scores
+
+
+def test_three_cuts_between_dark_stage_shots_are_each_found_within_one_frame():
+    """A dark stage performance cut between similarly lit shots (singer, close-up profile,
+    audience), labelled by looking at its frames (``benchmarks/labels``)."""
+    labels = LABELS / "short_hamilton_clip.mp4.expected.json"
+    if not (SHARED_FOOTAGE / "short_hamilton_clip.mp4").is_file():
+        pytest.skip(f"shared footage not available: {SHARED_FOOTAGE}")
+    clip = load_expected(labels, SHARED_FOOTAGE)
+    score = score_clip(clip, detect(clip.path))
+    assert len(clip.cut_frames) == 3
+    assert (score.cuts.tp, score.cuts.fp, score.cuts.fn) == (3, 0, 0), score.cuts
 
 
 def test_hard_cut_f1_on_labelled_real_clips(labelled_scores):
