@@ -167,6 +167,23 @@ class Dialogue:
     split: float = 0.5
 
 
+SPLITS = ("exchange", "always", "never")
+"""When split panels are used: only while two people trade short lines, whenever faces are
+too far apart for one window, or never."""
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How the vertical window frames people (:mod:`editor.reframe.planner`): a take of the
+    virtual edit lasts at least ``min_hold`` seconds; ``split`` is one of :data:`SPLITS`; a
+    turn longer than ``reaction_after`` seconds gets one reaction shot of the listener (0:
+    none)."""
+
+    min_hold: float = 1.5
+    split: str = "exchange"
+    reaction_after: float = 0.0
+
+
 @dataclass(frozen=True)
 class Preset:
     name: str
@@ -182,6 +199,7 @@ class Preset:
     sound: Sound = field(default_factory=Sound)
     music: Music = field(default_factory=Music)
     dialogue: Dialogue = field(default_factory=Dialogue)
+    framing: Framing = field(default_factory=Framing)
 
 
 MIN_BPM = 60.0
@@ -230,6 +248,8 @@ BOUNDS: dict[str, Bound] = {
     "dialogue.line_min": (0.25, 60.0, True),
     "dialogue.line_max": (0.25, 60.0, True),
     "dialogue.split": (0.0, 1.0, True),
+    "framing.min_hold": (0.5, 10.0, True),
+    "framing.reaction_after": (0.0, 600.0, True),
 }
 """The range of every number in a preset, by dotted key."""
 ACT_BOUNDS: dict[str, Bound] = {
@@ -384,6 +404,8 @@ def _check_ranges(preset: Preset, source: str) -> None:
         raise AutocutError(source, f"'music.bpm' must be 0 (from the seed) or {MIN_BPM:g}-200")
     if len(preset.music.file) > 4096:
         raise AutocutError(source, "'music.file' is too long for a path")
+    if preset.framing.split not in SPLITS:
+        raise AutocutError(source, f"'framing.split' must be one of {', '.join(SPLITS)}")
     if preset.sound.loudness not in LOUDNESS:
         raise AutocutError(source, f"'sound.loudness' must be one of {', '.join(LOUDNESS)}")
     cards = preset.cards.title + preset.cards.end

@@ -40,14 +40,15 @@ def test_output_is_vertical_with_one_frame_per_source_frame(reframed):
     assert media.has_audio
 
 
-def test_two_shots_split_and_faceless_shots_follow_the_action_or_fit(reframed):
+def test_silent_two_shots_get_one_window_and_faceless_shots_follow_the_action_or_fit(reframed):
     clip, _, plan = reframed
     for shot in plan["shots"]:
         assert shot["reason"]
         middle = (shot["start_frame"] + shot["end_frame"]) // 2
         kind = truth_shot_of(clip, middle)["kind"]
-        if kind == "two_shot":
-            assert shot["mode"] == "split", shot
+        if kind == "two_shot":  # still portraits: nobody is seen speaking, so no panels
+            assert shot["mode"] in ("stationary", "track"), shot
+            assert len(shot["faces"]) == 1, shot
         if truth_shot_of(clip, shot["start_frame"])["kind"] != kind:
             continue  # the planned shot spans a gradual transition: mixed content
         if kind in ("dull", "black"):

@@ -8,7 +8,7 @@ import pytest
 from editor.analysis.model import FACE_COLUMNS
 from editor.reframe.composition import place_vertically
 from editor.reframe.motion_metrics import measure_path
-from editor.reframe.planner import plan_reframe
+from editor.reframe.planner import FramingRules, plan_reframe
 from tests.conftest import fake_analysis
 
 FPS = 30.0
@@ -68,9 +68,19 @@ def test_a_walking_face_is_tracked_smoothly_and_kept_in_frame():
     assert metrics.max_jump_pct <= 5.0
 
 
-def test_two_faces_far_apart_get_a_split_with_the_left_face_on_top():
+def test_two_silent_faces_far_apart_get_one_window_not_panels():
+    # panels are for people trading lines; two faces nobody hears get one crop
     left, right = still_face(180, 60), still_face(180, 1060, y=260)
     plan = plan_reframe(analysis_with(faces_table((0, right), (1, left))))
+    assert [s.mode for s in plan.shots] == ["stationary"]
+    assert len(plan.shots[0].faces) == 1
+    assert all(layout == "crop" for layout in plan.layouts)
+
+
+def test_a_preset_asking_for_panels_splits_far_apart_faces_with_the_left_face_on_top():
+    left, right = still_face(180, 60), still_face(180, 1060, y=260)
+    rules = FramingRules(split="always")
+    plan = plan_reframe(analysis_with(faces_table((0, right), (1, left))), rules=rules)
     assert [s.mode for s in plan.shots] == ["split"]
     assert "panel" in plan.shots[0].reason
     top, bottom = plan.frame_boxes(0)
@@ -122,7 +132,8 @@ def test_plan_json_round_trips():
     from editor.reframe.plan import ReframePlan
 
     plan = plan_reframe(
-        analysis_with(faces_table((0, still_face(180, 60)), (1, still_face(180, 1060))))
+        analysis_with(faces_table((0, still_face(180, 60)), (1, still_face(180, 1060)))),
+        rules=FramingRules(split="always"),
     )
     again = ReframePlan.from_dict(plan.to_dict())
     assert again.to_json() == plan.to_json()
@@ -167,12 +178,14 @@ def test_the_speaking_face_is_framed_first_even_when_small():
     assert any(x <= 600 and x + w >= 690 for x, _y, w, _h in boxes)
 
 
-def test_without_a_clear_speaker_the_largest_faces_are_framed():
+def test_without_a_clear_speaker_the_largest_face_is_framed():
     for mouths, level in (({1: 2.0}, -100.0), ({1: 2.0, 0: 1.5}, -20.0), ({}, -20.0)):
-        plan = plan_reframe(analysis_with(_three_faces(mouths), level_db=level))
-        (shot,) = plan.shots
+        analysis = analysis_with(_three_faces(mouths), level_db=level)
+        (shot,) = plan_reframe(analysis).shots
         assert shot.speaker is None
-        assert sorted(shot.faces) == [0, 2]
+        assert shot.mode == "stationary" and shot.faces in ((0,), (2,))  # no panels: no exchange
+        (shot,) = plan_reframe(analysis, rules=FramingRules(split="always")).shots
+        assert shot.mode == "split" and sorted(shot.faces) == [0, 2]
 
 
 def test_a_face_low_in_the_picture_is_lifted_above_the_caption_zone_by_zooming_in():
@@ -193,7 +206,9 @@ def test_the_largest_enlargement_is_reported_for_every_layout():
     whole = plan_reframe(analysis_with(np.zeros((0, len(FACE_COLUMNS)), np.float32)))
     assert whole.max_upscale() == pytest.approx(1080 / 1280)
     left, right = still_face(180, 60), still_face(180, 1060, y=260)
-    split = plan_reframe(analysis_with(faces_table((0, right), (1, left))))
+    split = plan_reframe(
+        analysis_with(faces_table((0, right), (1, left))), rules=FramingRules(split="always")
+    )
     top = split.frame_boxes(0)[0]
     assert split.max_upscale() == pytest.approx(960 / top[3])
 

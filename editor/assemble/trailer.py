@@ -67,6 +67,7 @@ from editor.assemble.slots import (
 from editor.errors import AutocutError
 from editor.preset import LOUDNESS, MIN_SHOT, Preset
 from editor.reframe.planner import plan_reframe
+from editor.reframe.rules import framing_rules
 from editor.sound.beats import BeatTrack
 
 HOOK_CHOICES = 3
@@ -171,7 +172,8 @@ def plan_trailer(
         for i, s in enumerate(slots)
         if s.act != "cliffhanger" and (i == 0 or s.act_index != slots[i - 1].act_index)
     ]
-    plans = [plan_reframe(a, out.width, out.height) for a in analyses]
+    rules = framing_rules(preset.framing)
+    plans = [plan_reframe(a, out.width, out.height, rules) for a in analyses]
     muted = talk  # montage shots of dialogue footage play the music alone
 
     timeline: list[tuple[Piece | Line, Slot, int, int]] = [
