@@ -129,7 +129,8 @@ class Utterance:
 class Transition:
     """A gradual transition over frames ``[start_frame, end_frame]`` (inclusive).
 
-    ``kind`` is "fade" (to or from black/white) or "dissolve" (one shot blending into another).
+    ``kind`` is "fade" (to or from black/white), "dissolve" (one shot blending into another)
+    or "wipe" (a boundary sweeping across the picture, the new shot behind it).
     """
 
     kind: str
