@@ -1,7 +1,7 @@
 """Reframe benchmark: autocut's virtual camera against a static centre crop and a naive
 per-frame face-centred crop, on the sample footage and on real clips with faces.
 
-    python -m benchmarks.reframe [--footage DIR]
+    python -m benchmarks.reframe [--footage DIR] [--faces-only] [--face-rate N] [--annotate DIR]
 
 Per clip and method it prints the share of face boxes inside the visible region, counting
 faces narrow enough to fit a window: on the sample footage its true boxes; on real clips the
@@ -12,6 +12,20 @@ as % of the source width, the share of still frames, the shortest time between o
 moves and the largest jump. A pooled line per method follows, then analysis throughput
 (decode + shots + faces + sound, no cache) and planning throughput, as multiples of real
 time, and the analysis of a 60 s 1080p30 clip with each face detector installed.
+
+Last, framing judged by an independent face detector (:mod:`benchmarks.face_judge`, not the
+one autocut uses), run on decoded source frames ``N`` times a second (default 6; frontal
+faces of at least 6 % of the frame height, each also found on a neighbouring sample): per
+clip the sampled frames, those with a face, the share of those whose largest face is inside
+the plan's visible region (at least 90 % of its box within the crop window, one split panel,
+or the region a fit shows), counted without the frames where the plan frames the shot's
+speaker while the largest face is someone else (``in``) and over every frame (``in raw``),
+the number of such speaker frames (``other``), and the share of frames with a face shown as
+a crop, as fit (whole picture over blur) and as split ("-" where no face was found). A
+pooled line follows over the clips with people (a face on at least 10 % of samples): mean
+and largest fit share, mean face-in-window share. ``--faces-only`` prints only this measure,
+on cached analyses; ``--annotate DIR`` also writes, per clip, a sheet of judged frames (face
+green when inside, red when not; the plan's regions blue).
 """
 
 from __future__ import annotations
@@ -25,14 +39,26 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
+from benchmarks.face_judge import (
+    Box,
+    ClipJudgement,
+    FaceJudge,
+    judge_frames,
+    judged_sheet,
+    pool,
+    speaker_boxes,
+    steady_faces,
+)
 from benchmarks.scenes import speed_clip_path
 from editor.analysis.analyze import analyze
 from editor.analysis.cache import analyse_file
 from editor.analysis.faces import BACKENDS, backend_available
 from editor.analysis.model import Analysis
-from editor.media.probe import probe
+from editor.media.decode import analysis_frames
+from editor.media.probe import Media, probe
 from editor.reframe.motion_metrics import (
     STATIC_STEP_PX,
     mean_jerk_pct,
@@ -210,7 +236,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = Path(os.environ.get("AUTOCUT_FOOTAGE", ROOT.parent / "shared" / "footage"))
     parser.add_argument("--footage", type=Path, default=default)
+    parser.add_argument(
+        "--faces-only",
+        action="store_true",
+        help="only the independent face measure (cached analyses)",
+    )
+    parser.add_argument("--face-rate", type=float, default=6.0, help="face samples per second")
+    parser.add_argument("--annotate", type=Path, help="folder for sheets of judged frames")
     args = parser.parse_args(argv)
+    if args.faces_only:
+        found = [(p, analyse_file(p)) for p, _ in clips(args.footage)]
+        return face_measure(found, args.face_rate, args.annotate)
     header = (
         f"{'clip':34s} {'method':8s} {'chosen':>7s} {'all':>7s} {'p95 %W':>7s} "
         f"{'jerk %W':>8s} {'still':>6s} {'turn s':>7s} {'jump %W':>8s}"
@@ -219,10 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     seconds = analysis_s = planning_s = 0.0
     pooled: dict[str, list[MethodScore]] = {"autocut": [], "centre": [], "naive": []}
+    analysed: list[tuple[Path, Analysis]] = []
     for path, truth in clips(args.footage):
         start = time.perf_counter()
         analysis = analyse_file(path, use_cache=False)
         analysis_s += time.perf_counter() - start
+        analysed.append((path, analysis))
         start = time.perf_counter()
         plan = plan_reframe(analysis)
         planning_s += time.perf_counter() - start
@@ -271,7 +309,78 @@ def main(argv: list[str] | None = None) -> int:
             f"{media.fps:.0f} fps clip with {detector}: {took:.1f} s, "
             f"{media.duration / took:.1f}x real time"
         )
+    print()
+    return face_measure(analysed, args.face_rate, args.annotate)
+
+
+def face_measure(analysed: list[tuple[Path, Analysis]], rate: float, annotate: Path | None) -> int:
+    """Print the independent face judge's table (see the module docstring)."""
+    judge = FaceJudge()
+    print(f"independent face judge: {judge.detectors}")
+    header = (
+        f"{'clip (independent face judge)':34s} {'sampled':>7s} {'faces':>6s} {'in':>7s} "
+        f"{'in raw':>7s} {'other':>6s} {'crop':>6s} {'fit':>6s} {'split':>6s}"
+    )
+    print(header)
+    print("-" * len(header))
+    judgements: list[ClipJudgement] = []
+    for path, analysis in analysed:
+        plan = plan_reframe(analysis)
+        largest, pictures = judged_faces(analysis.media, judge, rate, keep=annotate is not None)
+        largest = {f: box for f, box in largest.items() if f < plan.frame_count}
+        speaking = speaker_boxes(plan, analysis.face_boxes, list(largest))
+        j = judge_frames(plan, largest, speaking)
+        judgements.append(j)
+        print(f"{path.name[:34]:34s} {j.sampled:7d} {j.with_face:6d} {_face_row(j)}")
+        if annotate is not None:
+            annotate.mkdir(parents=True, exist_ok=True)
+            sheet = judged_sheet(
+                analysis.media.width, analysis.media.height, plan, largest, pictures
+            )
+            if sheet is not None:
+                cv2.imwrite(str(annotate / f"{path.stem}.png"), sheet)
+    print("-" * len(header))
+    p = pool(judgements)
+    print(
+        f"clips with people: {p.clips}; fit share mean {100 * p.mean_fit:.1f}%, "
+        f"max {100 * p.max_fit:.1f}%; face in window mean {100 * p.mean_inside:.1f}% "
+        f"(raw {100 * p.mean_inside_raw:.1f}%)"
+    )
     return 0
+
+
+def _face_row(j: ClipJudgement) -> str:
+    if not j.with_face:
+        return f"{'-':>7s} {'-':>7s} {'-':>6s} {'-':>6s} {'-':>6s} {'-':>6s}"
+    return (
+        f"{100 * j.inside_share:6.1f}% {100 * j.inside_share_raw:6.1f}% {j.other:6d} "
+        f"{100 * j.crop_share:5.1f}% {100 * j.fit_share:5.1f}% {100 * j.split_share:5.1f}%"
+    )
+
+
+def judged_faces(
+    media: Media, judge: FaceJudge, rate: float, keep: bool = False
+) -> tuple[dict[int, Box | None], dict[int, np.ndarray]]:
+    """Decode ``media`` once and find faces on every ``fps / rate``-th frame: frame index ->
+    the largest steady face in source pixels (None when none), and with ``keep`` the
+    sampled pictures (at the judge's size) by frame index."""
+    height = judge.settings.detection_height
+    width = max(2, round(height * media.width / media.height / 2) * 2)
+    stride = max(1, round(media.fps / rate))
+    frames: list[int] = []
+    found: list[list[Box]] = []
+    pictures: dict[int, np.ndarray] = {}
+    for frame in analysis_frames(media, width):
+        if frame.index % stride:
+            continue
+        gray = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+        sx, sy = media.width / gray.shape[1], media.height / gray.shape[0]
+        found.append([(x * sx, y * sy, w * sx, h * sy) for x, y, w, h in judge.faces(gray)])
+        frames.append(frame.index)
+        if keep:
+            pictures[frame.index] = frame.image
+    steady = steady_faces(found)
+    return {f: (faces[0] if faces else None) for f, faces in zip(frames, steady)}, pictures
 
 
 def _row(s: MethodScore) -> str:
