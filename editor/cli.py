@@ -298,6 +298,7 @@ def _scenes(argv: list[str]) -> int:
         args.video,
         use_cache=not args.no_cache,
         progress_factory=_progress_bar if sys.stderr.isatty() else None,
+        scope="shots",
     )
     written = []
     if args.split is not None:

@@ -120,6 +120,33 @@ def test_round_trip_keeps_every_field_and_takes_the_path_given(
     assert fresh.transitions and fresh.media.audio  # the fields worth checking are filled in
 
 
+def test_shot_boundaries_alone_come_from_a_full_entry_but_never_stand_in_for_one(
+    primed, cache_dir, fresh, monkeypatch
+):
+    """``autocut scenes`` needs only the shots: a full analysis in the cache answers it;
+    measured alone they match the full analysis's, and a later full request is not served
+    them."""
+    with monkeypatch.context() as patch:
+        forbid_reading_footage(patch)
+        served = analyse_file(CLIP, scope="shots")
+    assert served.scope == "full"
+    assert_same_analysis(served, fresh)
+    other = cache_dir.parent / "other-cache"
+    monkeypatch.setenv("AUTOCUT_CACHE_DIR", str(other))
+    alone = analyse_file(CLIP, scope="shots")
+    assert alone.scope == "shots"
+    assert (alone.cuts, alone.shots, alone.transitions) == (
+        fresh.cuts,
+        fresh.shots,
+        fresh.transitions,
+    )
+    np.testing.assert_array_equal(alone.times, fresh.times)
+    assert alone.brightness.size == 0 and alone.face_boxes.size == 0
+    full = analyse_file(CLIP)
+    assert full.scope == "full"
+    assert_same_analysis(full, fresh)
+
+
 def test_changed_file_at_the_same_path_is_a_miss(primed, tmp_path):
     video = settled_copy(CLIP, tmp_path / "video.mp4")
     before = analyse_file(video)

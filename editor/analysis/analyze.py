@@ -41,6 +41,7 @@ def analyze(
     face_detector: str | None = None,
     on_settled: Settled | None = None,
     detect_speech: bool = True,
+    scope: str = "full",
 ) -> Analysis:
     """Decode ``media`` once and collect shots, frame signals and face tracks.
 
@@ -49,7 +50,10 @@ def analyze(
     that planning and rendering can start on them while the rest is analysed; the final
     :class:`Analysis` says the same of them. ``detect_speech=False`` leaves speech out, as where
     the model is missing (no utterances, no speech per frame): for measuring its cost.
+    ``scope="shots"`` measures the shot boundaries alone (see :attr:`Analysis.scope`).
     """
+    if scope == "shots":
+        return _shots_only(media, progress)
     shots = ShotDetector()
     signals = FrameSignals()
     sound = AudioLevels(AUDIO_RATE)
@@ -100,6 +104,33 @@ def analyze(
         utterances=utterances(windows),
         transitions=tuple(transitions),
         face_boxes=faces.finish(shot_list, (media.width, media.height)),
+    )
+
+
+def _shots_only(media: Media, progress: Progress | None) -> Analysis:
+    """The shot boundaries of ``media`` from one decode pass of its pictures alone."""
+    shots = ShotDetector()
+    times: list[float] = []
+    for frame in analysis_frames(media, ANALYSIS_WIDTH):
+        shots.add(frame.image, frame.time)
+        times.append(frame.time)
+        if progress is not None and len(times) % 25 == 0:
+            progress(25)
+    if progress is not None and len(times) % 25:
+        progress(len(times) % 25)
+    if not times:
+        raise AutocutError(media.path, "no video frame could be decoded")
+    time_array = np.asarray(times, dtype=np.float64)
+    found, transitions = shots.finish()
+    return Analysis(
+        media=media,
+        times=time_array,
+        cuts=tuple(found),
+        shots=shots_from_cuts(found, time_array, media.duration),
+        brightness=np.zeros(0),
+        motion=np.zeros(0),
+        transitions=tuple(transitions),
+        scope="shots",
     )
 
 

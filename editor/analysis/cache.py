@@ -74,25 +74,29 @@ def analyse_file(
     use_cache: bool = True,
     progress_factory: ProgressFactory | None = None,
     on_settled: Callable[[Analysis], None] | None = None,
+    scope: str = "full",
 ) -> Analysis:
     """The :class:`Analysis` of ``path``: from the cache when it holds one, else computed
     (probe and one decode pass) and stored. ``use_cache=False`` neither reads nor writes.
     ``on_settled`` hears of settled shots while a file is analysed (not on a cache hit; see
-    :func:`editor.analysis.analyze.analyze`)."""
+    :func:`editor.analysis.analyze.analyze`). ``scope="shots"`` asks for the shot boundaries
+    alone (:attr:`Analysis.scope`): a full analysis in the cache answers it too, and a
+    shots-only one is stored under a key of its own, so it never stands in for a full one."""
     path = Path(path)
     root = cache_dir() if use_cache else None
-    key = _entry_key(root, path) if root is not None else None
-    if key is not None:
-        found = _from_entry(root, key, path)
+    scopes = ("full", scope) if scope != "full" else ("full",)
+    keys = [_entry_key(root, path, s) for s in scopes] if root is not None else []
+    for key in keys:
+        found = _from_entry(root, key, path) if key is not None else None
         if found is not None:
             return found
     media = probe(path)
     from editor.analysis.analyze import analyze  # decoding libraries load only on a miss
 
     progress = progress_factory(media) if progress_factory else None
-    analysis = analyze(media, progress, on_settled=on_settled)
-    if key is not None:
-        _save_entry(root, key, analysis)
+    analysis = analyze(media, progress, on_settled=on_settled, scope=scope)
+    if keys and keys[-1] is not None:
+        _save_entry(root, keys[-1], analysis)
     return analysis
 
 
@@ -146,9 +150,10 @@ def cache_dir() -> Path | None:
 # -- keys ------------------------------------------------------------------------------------
 
 
-def entry_key(content_sha256: str, code_fingerprint: str) -> str:
+def entry_key(content_sha256: str, code_fingerprint: str, scope: str = "full") -> str:
     """The entry key for a file's content under the current analysis code and settings."""
     settings = {
+        "scope": scope,
         "format": CACHE_FORMAT,
         "analysis_version": ANALYSIS_VERSION,
         "analysis_width": ANALYSIS_WIDTH,
@@ -158,9 +163,9 @@ def entry_key(content_sha256: str, code_fingerprint: str) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 
-def _entry_key(root: Path, path: Path) -> str | None:
+def _entry_key(root: Path, path: Path, scope: str = "full") -> str | None:
     content = _content_hash(root, path)
-    return None if content is None else entry_key(content, _code_fingerprint())
+    return None if content is None else entry_key(content, _code_fingerprint(), scope)
 
 
 def _code_fingerprint() -> str:

@@ -39,6 +39,10 @@ def no_faces() -> np.ndarray:
     return np.zeros((0, len(FACE_COLUMNS)), np.float32)
 
 
+SCOPES = ("full", "shots")
+"""What an analysis measures: everything, or the shot boundaries alone."""
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What one decode pass learned about a file. Arrays hold one value per decoded frame."""
@@ -66,6 +70,11 @@ class Analysis:
     empty when not measured."""
     utterances: tuple[Utterance, ...] = ()
     """Stretches of speech, in order (see :mod:`editor.analysis.speech`)."""
+    scope: str = "full"
+    """What was measured (one of :data:`SCOPES`): ``"full"``, everything; ``"shots"``, only
+    frame times, cuts, shots and transitions (``autocut scenes``, which needs nothing else
+    and so decodes no sound and runs no face or speech detector), every per-frame signal
+    left empty."""
 
     @property
     def frame_count(self) -> int:
