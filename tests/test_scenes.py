@@ -100,6 +100,15 @@ def test_a_change_of_colours_into_a_moving_shot_is_a_cut():
     assert np.all(np.delete(scores, 20) < CUT_THRESHOLD)
 
 
+@pytest.mark.parametrize("length", [1, 2, 3, 5])
+def test_clips_shorter_than_the_look_back_are_scored(length):
+    """A file of a frame or two still gets one score per frame and no cut inside."""
+    frames = pictures(*"AB"[:2])[:1] * length
+    scores = scores_of(frames)
+    assert scores.shape == (length,)
+    assert np.all(scores < CUT_THRESHOLD)
+
+
 def test_a_step_is_a_cut():
     frames = pictures(*("A" * 20 + "B" * 20))
     scores = scores_of(frames)

@@ -213,9 +213,9 @@ def cut_scores(lab: np.ndarray, hist: np.ndarray, flat: np.ndarray, back: int) -
     score = score * gain
     step = dist(1) * gain
     around = within * gain
-    for offset in range(2, back + 1):
-        around = np.maximum(around, np.r_[step[offset:], np.zeros(offset)])
-        around = np.maximum(around, np.r_[np.zeros(offset), step[:-offset]])
+    for offset in range(2, min(back, n - 1) + 1):
+        around[:-offset] = np.maximum(around[:-offset], step[offset:])
+        around[offset:] = np.maximum(around[offset:], step[:-offset])
     alone = cross * gain >= ISOLATION_RATIO * (around + ISOLATION_FLOOR)
     hist_cross = np.minimum.reduce([hist_dist(*p) for p in cross_pairs])
     hist_within = np.maximum.reduce([hist_dist(*p) for p in neighbours])
