@@ -17,8 +17,11 @@ from benchmarks.scenes import LABELS
 from editor.analysis.analyze import analyze
 from editor.analysis.scenes import (
     CUT_THRESHOLD,
+    FLAT_DISTANCE,
+    channel_counts,
     colour_histogram,
     cut_scores,
+    flat_share,
     pick_cuts,
 )
 from editor.analysis.transitions import find_transitions
@@ -41,7 +44,7 @@ def pictures(*kinds: str, length: int = 20) -> list[np.ndarray]:
 
 def scores_of(frames: list[np.ndarray], flat: list[bool] | None = None) -> np.ndarray:
     flat_mask = np.zeros(len(frames), bool) if flat is None else np.asarray(flat)
-    hist = np.stack([colour_histogram(f.reshape(-1, 3)) for f in frames])
+    hist = np.stack([colour_histogram(channel_counts(f.astype(np.uint8))) for f in frames])
     return cut_scores(np.asarray(frames), hist, flat_mask, back=15)
 
 
@@ -107,6 +110,16 @@ def test_clips_shorter_than_the_look_back_are_scored(length):
     scores = scores_of(frames)
     assert scores.shape == (length,)
     assert np.all(scores < CUT_THRESHOLD)
+
+
+@pytest.mark.parametrize("pixels", [1, 2, 575, 576])
+def test_flat_share_measures_against_the_median_colour(pixels):
+    lab = RNG.integers(0, 256, (pixels, 3)).astype(np.uint8)
+    lab[: pixels // 2 + 1] = lab[0]  # a majority of one colour: the flat field
+    median = np.median(lab.astype(np.float64), axis=0)
+    expected = (np.abs(lab - median).sum(axis=1) < FLAT_DISTANCE).mean()
+    assert flat_share(lab, channel_counts(lab)) == pytest.approx(expected)
+    assert colour_histogram(channel_counts(lab)).sum() == pytest.approx(3.0)
 
 
 def test_a_step_is_a_cut():

@@ -62,6 +62,11 @@ FLAT_SHARE = 0.9
 """A frame is flat when this share of its pixels has nearly the frame's median colour."""
 THUMB_SIZE = (16, 9)
 FLAT_SIZE = (64, 36)
+"""The picture the flatness and the colour distribution are measured on; the thumbnail is
+averaged down from it."""
+FLAT_DISTANCE = 12
+"""Lab distance (summed over the channels) from the median colour within which a pixel is
+part of a flat field."""
 
 SETTLE_SECONDS = 3.0
 """Cuts and transitions more than this far behind the newest frame are decided for good."""
@@ -89,6 +94,7 @@ MAX_CONTRAST_GAIN = 3.0
 """At most this much: a nearly flat picture's noise must not be scaled into cuts."""
 
 _THUMB_VALUES = THUMB_SIZE[0] * THUMB_SIZE[1] * 3
+_CHANNEL_OFFSETS = np.array([0, 256, 512], np.int32)
 
 
 class ShotDetector:
@@ -118,14 +124,14 @@ class ShotDetector:
 
     def add(self, image: np.ndarray, time: float) -> None:
         """Take the next frame (BGR) shown at ``time`` seconds."""
-        thumb = cv2.resize(image, THUMB_SIZE, interpolation=cv2.INTER_AREA)
+        small = cv2.resize(image, FLAT_SIZE, interpolation=cv2.INTER_AREA)
+        thumb = cv2.resize(small, THUMB_SIZE, interpolation=cv2.INTER_AREA)
         self._bgr.add(thumb.reshape(-1))
         self._lab.add(cv2.cvtColor(thumb, cv2.COLOR_BGR2LAB).reshape(-1))
-        small = cv2.resize(image, FLAT_SIZE, interpolation=cv2.INTER_AREA)
-        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(np.int16)
-        median = np.median(lab, axis=0)
-        self._hist.add(colour_histogram(lab))
-        self._flat.add(float((np.abs(lab - median).sum(axis=1) < 12).mean()))
+        lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).reshape(-1, 3)
+        counts = channel_counts(lab)
+        self._hist.add(colour_histogram(counts))
+        self._flat.add(flat_share(lab, counts))
         self._times.add(time)
         if len(self._times) >= self._next_decision:
             self._decide_settled()
@@ -228,12 +234,28 @@ def cut_scores(lab: np.ndarray, hist: np.ndarray, flat: np.ndarray, back: int) -
     return score
 
 
-def colour_histogram(lab: np.ndarray) -> np.ndarray:
-    """Share of the pixels (rows of L, a, b values, 0-255) in each of ``HIST_BINS`` bins per
-    channel, channels one after another."""
-    values = np.asarray(lab, np.int64).reshape(-1, 3) * HIST_BINS // 256
-    counts = [np.bincount(values[:, c], minlength=HIST_BINS) for c in range(3)]
-    return np.concatenate(counts).astype(np.float32) / max(1, len(values))
+def channel_counts(lab: np.ndarray) -> np.ndarray:
+    """How many pixels (rows of L, a, b values, 0-255) take each value, per channel:
+    ``(3, 256)``. The colour distribution and the median colour both come from it."""
+    values = np.asarray(lab).reshape(-1, 3).astype(np.int32) + _CHANNEL_OFFSETS
+    return np.bincount(values.reshape(-1), minlength=3 * 256).reshape(3, 256)
+
+
+def colour_histogram(counts: np.ndarray) -> np.ndarray:
+    """Share of the pixels in each of ``HIST_BINS`` bins per channel, channels one after
+    another, from :func:`channel_counts`."""
+    binned = counts.reshape(3, HIST_BINS, -1).sum(axis=2).reshape(-1)
+    return binned.astype(np.float32) / max(1, int(counts[0].sum()))
+
+
+def flat_share(lab: np.ndarray, counts: np.ndarray) -> float:
+    """Share of the pixels of ``lab`` (rows of L, a, b) within ``FLAT_DISTANCE`` (summed over
+    the channels) of the picture's median colour; ``counts`` from :func:`channel_counts`."""
+    below = np.cumsum(counts, axis=1)
+    n = int(below[0, -1])
+    median = ((below <= (n - 1) // 2).sum(axis=1) + (below <= n // 2).sum(axis=1)) / 2
+    distance = np.abs(np.asarray(lab, np.float32).reshape(-1, 3) - median).sum(axis=1)
+    return float(np.count_nonzero(distance < FLAT_DISTANCE)) / max(1, n)
 
 
 def contrast_gain(lab: np.ndarray) -> np.ndarray:
