@@ -157,6 +157,26 @@ def test_a_face_that_never_speaks_gets_no_panel():
     assert "unseen voice" in plan.shots[0].reason
 
 
+def test_until_the_one_who_answers_appears_the_window_shows_the_faces_on_screen():
+    """A voice off screen, a listener in the picture; the face who answers walks in late."""
+    n = 150
+    late = still_face(n, 1060, y=260)
+    late[:100] = np.nan
+    table = faces_table((0, still_face(n, 60)), (1, late), mouths={1: 1.5})
+    level = np.full(n, -20.0, np.float32)  # someone speaks throughout
+    plan = plan_reframe(fake_analysis([100.0] * n, [1.0] * n, [], FPS, table, audio_level=level))
+    assert all(layout == "crop" for layout in plan.layouts)
+    assert [(s.start_frame, s.end_frame, s.faces) for s in plan.shots] == [
+        (0, 100, (0,)),
+        (100, n, (1,)),
+    ]
+    assert "unseen voice" in plan.shots[0].reason
+    left, _, width, _ = plan.frame_boxes(50)[0]
+    assert left <= 60 and left + width >= 210  # the listener, not the empty right side
+    left, _, width, _ = plan.frame_boxes(120)[0]
+    assert left <= 1060 and left + width >= 1210
+
+
 def test_a_preset_minimum_hold_is_obeyed():
     speaking = {0: slice(0, 50), 1: slice(55, 110)}
     short = plan_reframe(_dialogue_analysis(300, speaking), rules=FramingRules(min_hold=1.0))

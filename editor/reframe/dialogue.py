@@ -8,7 +8,8 @@ Pure functions of the shot's turns (:mod:`editor.reframe.speakers`). Decisions:
   previous speaker's last one).
 - Speech from a voice no face is seen speaking (off screen, or from behind) holds on the last
   face seen speaking: the listener's reaction, the only face the picture can offer. Before
-  any face has spoken it shows the first one who will.
+  any face has spoken it shows the first one who will (until that face is on screen, the
+  faces that are: :mod:`editor.reframe.turns`).
 - Every take lasts at least ``min_hold`` frames. A turn too short for that is absorbed by
   its neighbour (the camera stays on the speaker it was on), except in an *exchange*: two or
   more consecutive takes too short to hold, by different speakers, become one take of all of

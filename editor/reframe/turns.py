@@ -11,12 +11,13 @@ whole picture.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from editor.reframe.dialogue import EXCHANGE, REACTION, Take, virtual_edit
+from editor.reframe.dialogue import EXCHANGE, REACTION, TURN, Take, virtual_edit
 from editor.reframe.speakers import frame_speakers, speaker_turns
 
 if TYPE_CHECKING:
@@ -70,7 +71,41 @@ def dialogue_takes(
                          round(rules.reaction_after * fps))  # fmt: skip
     if len(takes) == 1 and len(tracks) == 1:
         return []
-    return [_shot_take(take, tracks, times) for take in takes]
+    shown = [part for take in takes for part in _on_screen(take, tracks, hold)]
+    return [_shot_take(take, tracks, times) for take in shown]
+
+
+def _on_screen(take: Take, tracks: list[Track], hold: int) -> list[Take]:
+    """``take``, unless it holds on a listener (nobody seen speaking as it starts) who is not
+    on screen when it starts: the one who will speak later in the shot, and a window kept
+    for them frames an empty stretch of picture until they appear, while the faces that are
+    there go uncut. The frames before they appear then show the faces on screen, and the
+    take on them starts where they appear, when both parts last ``hold`` frames; when they
+    cannot, and the listener shows for under half of the take, the whole take shows every
+    face that appears in it. Faces are then ordered by how much they matter within the take
+    (see :func:`editor.reframe.planner._frame_take`)."""
+    if take.speaker is not None or take.kind != TURN:
+        return [take]
+    seen = [np.flatnonzero(np.isfinite(tracks[i].left[take.start : take.end])) for i in take.faces]
+    if all(s.size and s[0] == 0 for s in seen):
+        return [take]
+
+    def present(start: int, end: int) -> tuple[int, ...]:
+        return tuple(i for i, t in enumerate(tracks) if np.isfinite(t.left[start:end]).any())
+
+    appear = take.start + min((int(s[0]) for s in seen if s.size), default=take.end - take.start)
+    before = present(take.start, appear)
+    if before and appear - take.start >= hold and take.end - appear >= hold:
+        early = [(a, b) for a, b in take.unseen if a < appear]
+        late = [(a, b) for a, b in take.unseen if b > appear]
+        return [
+            dataclasses.replace(take, end=appear, faces=before, unseen=tuple(early)),
+            dataclasses.replace(take, start=appear, unseen=tuple(late)),
+        ]
+    if max(s.size for s in seen) >= 0.5 * take.frames:
+        return [take]
+    everyone = present(take.start, take.end)
+    return [dataclasses.replace(take, faces=everyone)] if everyone else [take]
 
 
 def _shot_take(take: Take, tracks: list[Track], times: np.ndarray) -> ShotTake:
@@ -90,6 +125,10 @@ def _shot_take(take: Take, tracks: list[Track], times: np.ndarray) -> ShotTake:
             reason += f" while {name(take.speaker)} speaks"
     elif take.speaker is not None:
         reason = f"turn: {name(take.speaker)} speaks from {at:.1f} s"
+    elif len(take.faces) > 1:
+        names = ", ".join(name(i) for i in take.faces)
+        reason = (f"turn: an unseen voice speaks from {at:.1f} s, before the face who answers "
+                  f"is on screen: the faces that show ({names})")  # fmt: skip
     else:
         reason = f"turn: {name(take.faces[0])} listens from {at:.1f} s while an unseen voice speaks"
     if take.unseen and take.speaker is not None:
