@@ -125,6 +125,21 @@ def test_a_shot_growing_brighter_and_a_flare_are_not_transitions(shots):
     assert detect(flared) == []
 
 
+def test_a_change_over_part_of_a_still_view_is_not_a_dissolve(shots):
+    """Someone leaves a still close-up: part of the picture gives way to what was behind them
+    over a few frames, smoothly enough to fit a blend, while the rest stays as it was."""
+    a, b = shots
+    h, w = a[0].shape[:2]
+    part = np.zeros((h, w, 1), np.float32)
+    part[:, : int(0.45 * w)] = 1.0
+    before, after = a[0].astype(np.float32), b[0].astype(np.float32)
+    frames = [
+        (before + np.clip((i - 30) / 9, 0, 1) * part * (after - before) + 0.5).astype(np.uint8)
+        for i in range(80)
+    ]
+    assert detect(frames) == []
+
+
 def test_sample_footage_transitions_keep_their_kind():
     for name, kind in (("clip_a.mp4", "fade"), ("clip_b.mp4", "dissolve")):
         frames = decoded(name, 0, 400)
