@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +47,19 @@ def best_time(action: Callable[[], None], repeat: int) -> float:
         action()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def best_times(actions: Sequence[Callable[[], None]], repeat: int) -> list[float]:
+    """Fastest wall time of each of ``actions`` over ``repeat`` rounds that run each once, in
+    turn: on a shared machine a slow spell then costs every action alike, where timing one
+    action's runs after the other's would give it all to one side of the ratio."""
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(repeat):
+        for action, spent in zip(actions, times):
+            start = time.perf_counter()
+            action()
+            spent.append(time.perf_counter() - start)
+    return [min(spent) for spent in times]
 
 
 def ffmpeg_decode(paths: list[Path]) -> None:

@@ -50,7 +50,7 @@ from benchmarks.metrics import (
     pooled,
     score_clip,
 )
-from benchmarks.run import Row, best_time, print_table
+from benchmarks.run import Row, best_time, best_times, print_table
 from benchmarks.stress import StressClip, load_stress, print_stress
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -377,8 +377,7 @@ def speed_rows(repeat: int) -> list[Row]:
         def run_adaptive() -> None:
             out["adaptive"] = _run([sys.executable, "-c", _ADAPTIVE_SCRIPT, str(clip)], env_fresh)
 
-        no_cache_s = best_time(run_uncached, repeat)
-        adaptive_s = best_time(run_adaptive, repeat)
+        no_cache_s, adaptive_s = best_times([run_uncached, run_adaptive], repeat)
         _run(subject, env_cache)  # fills the cache
         filled = any(Path(cache).rglob("*"))
         cached_s = best_time(lambda: _run(subject, env_cache), repeat)
