@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -18,6 +19,7 @@ from editor.analysis.analyze import analyze
 from editor.analysis.scenes import (
     CUT_THRESHOLD,
     FLAT_DISTANCE,
+    ShotDetector,
     channel_counts,
     colour_histogram,
     cut_scores,
@@ -25,6 +27,7 @@ from editor.analysis.scenes import (
     pick_cuts,
 )
 from editor.analysis.transitions import find_transitions
+from editor.media.decode import analysis_frames
 from editor.media.probe import probe
 from tests.conftest import SAMPLE_FOOTAGE, SHARED_FOOTAGE
 
@@ -120,6 +123,38 @@ def test_flat_share_measures_against_the_median_colour(pixels):
     expected = (np.abs(lab - median).sum(axis=1) < FLAT_DISTANCE).mean()
     assert flat_share(lab, channel_counts(lab)) == pytest.approx(expected)
     assert colour_histogram(channel_counts(lab)).sum() == pytest.approx(3.0)
+
+
+def _still_views(offsets: list[tuple[float, float]], zooms: list[float]) -> list[np.ndarray]:
+    """Analysis frames of one decoded picture of the sample footage, each a window of it at
+    the given offset (pixels) and zoom, as a camera framing the same scene would show it."""
+    picture = next(iter(analysis_frames(probe(SAMPLE_FOOTAGE / "clip_a.mp4"), 640))).image
+    h, w = picture.shape[:2]
+    views = []
+    for (dx, dy), zoom in zip(offsets, zooms):
+        cw, ch = w * 0.5 / zoom, h * 0.5 / zoom
+        x, y = w / 2 - cw / 2 + dx, h / 2 - ch / 2 + dy
+        warp = np.float32([[cw / 320, 0, x], [0, ch / 180, y]])
+        views.append(cv2.warpAffine(picture, warp, (320, 180), flags=cv2.WARP_INVERSE_MAP))
+    return views
+
+
+def _cuts(frames: list[np.ndarray]) -> list[int]:
+    detector = ShotDetector()
+    for i, frame in enumerate(frames):
+        detector.add(frame, i / 30)
+    return detector.finish()[0]
+
+
+def test_a_handheld_camera_jerking_is_not_a_cut():
+    """Still, then the whole picture jumps 40 px sideways and 10 down in one frame."""
+    frames = _still_views([(0, 0)] * 30 + [(40, 10)] * 30, [1.0] * 60)
+    assert _cuts(frames) == []
+
+
+def test_a_cut_to_a_closer_view_of_the_same_picture_is_a_cut():
+    frames = _still_views([(0, 0)] * 60, [1.0] * 30 + [1.25] * 30)
+    assert _cuts(frames) == [30]
 
 
 def test_a_step_is_a_cut():

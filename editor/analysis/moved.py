@@ -18,6 +18,17 @@ def moved_residual(old: np.ndarray, new: np.ndarray) -> float:
     """Mean residual of ``new`` against ``old`` shifted and scaled as well as it can be (see
     :func:`_axis_warps`), relative to the residual unmoved, over the cells the warp keeps in
     view."""
+    return float(np.min(_residuals(old, new)))
+
+
+def shifted_residual(old: np.ndarray, new: np.ndarray) -> float:
+    """As :func:`moved_residual`, with ``old`` only shifted, not scaled: how a camera that
+    jerks or whips moves the picture between two frames (a zoom lens moves smoothly)."""
+    return float(_residuals(old, new)[_SCALES.index(1.0)])
+
+
+def _residuals(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Per scale of ``_SCALES``, the best relative residual over the shifts."""
     w, h = _CELLS
     before = old.reshape(h, w, 3).astype(np.float32)
     after = new.reshape(h, w, 3).astype(np.float32)
@@ -28,7 +39,8 @@ def moved_residual(old: np.ndarray, new: np.ndarray) -> float:
     np.abs(warped, out=warped)
     miss = np.einsum("sjhkw,sjkhw->sjk", warped[..., 0] + warped[..., 1] + warped[..., 2], _SEEN)
     base = np.einsum("hw,sjkhw->sjk", np.abs(before - after).sum(axis=-1), _SEEN)
-    return float(np.min(miss[_KEPT] / np.maximum(base[_KEPT], 1e-6)))
+    relative = np.where(_KEPT, miss / np.maximum(base, 1e-6), np.inf)
+    return relative.reshape(len(_SCALES), -1).min(axis=1)
 
 
 _SCALES = (0.8, 0.9, 1.0, 1.1, 1.25)

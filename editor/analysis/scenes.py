@@ -23,6 +23,9 @@ Hard cut at frame i (the first frame of the new shot) when the picture changes i
   which differ little), or the pictures' colour distribution (16 bins per Lab channel)
   changes three times more than in the neighbouring steps (a cut into a handheld close-up:
   movement shifts pixels but keeps their colours; a cut replaces them);
+- the new picture is not the old one shifted (:func:`without_camera_jerks`): a handheld
+  camera that jerks moves the whole picture in one frame, which the step test alone takes
+  for a cut in a close-up;
 - shots are at least ``MIN_SHOT_SECONDS`` long; the strongest cut in a crowded stretch wins.
 
 Gradual transitions (fades, dissolves) are found by :mod:`editor.analysis.transitions` on the
@@ -49,6 +52,7 @@ import cv2
 import numpy as np
 
 from editor.analysis.model import Transition
+from editor.analysis.moved import shifted_residual
 from editor.analysis.rows import Rows
 from editor.analysis.transitions import find_transitions, fps_from_times
 
@@ -92,6 +96,10 @@ CONTRAST_REF = 25.0
 picture's steps are taken as they are; below it they are scaled up by ``CONTRAST_REF / c``."""
 MAX_CONTRAST_GAIN = 3.0
 """At most this much: a nearly flat picture's noise must not be scaled into cuts."""
+
+CAMERA_JERK_SHARE = 0.3
+"""A step whose new picture the previous one, shifted, matches this well (residual relative to
+the unmoved residual) is the camera moving, not a cut."""
 
 _THUMB_VALUES = THUMB_SIZE[0] * THUMB_SIZE[1] * 3
 _CHANNEL_OFFSETS = np.array([0, 256, 512], np.int32)
@@ -169,6 +177,7 @@ class ShotDetector:
         hist = self._hist.since(first)
         flat = self._flat.since(first)[:, 0] >= FLAT_SHARE
         scores = cut_scores(lab, hist, flat, max(2, round(RETURN_SECONDS * fps)))
+        scores = without_camera_jerks(scores, bgr)
         local = pick_cuts(scores, times, CUT_THRESHOLD, MIN_SHOT_SECONDS)
         self._cuts += [first + c for c in local if since <= first + c < horizon]
         self._transitions += [
@@ -265,6 +274,19 @@ def contrast_gain(lab: np.ndarray) -> np.ndarray:
     contrast = np.abs(lightness - lightness.mean(axis=1, keepdims=True)).mean(axis=1)
     sides = np.maximum(contrast, np.roll(contrast, 1))
     return np.clip(CONTRAST_REF / np.maximum(sides, 1e-3), 1.0, MAX_CONTRAST_GAIN)
+
+
+def without_camera_jerks(scores: np.ndarray, thumbs: np.ndarray) -> np.ndarray:
+    """``scores`` with every cut whose new picture is the previous one shifted set to 0: a
+    handheld camera that jerks, or whips, moves the whole picture in one frame, a cut brings
+    another (:func:`editor.analysis.moved.shifted_residual` below ``CAMERA_JERK_SHARE``). A
+    change of scale is left a cut: a zoom lens moves smoothly, while a cut to a closer view
+    of the same set is an edit. Only frames that score a cut are checked."""
+    out = np.array(scores, dtype=float)
+    for i in np.flatnonzero(out >= CUT_THRESHOLD):
+        if i > 0 and shifted_residual(thumbs[i - 1], thumbs[i]) < CAMERA_JERK_SHARE:
+            out[i] = 0.0
+    return out
 
 
 def pick_cuts(
