@@ -133,6 +133,10 @@ def test_disk_filling_up_mid_render(tmp_path, good, short_preset, how):
     made(out, good.stem)
 
 
+def _ctrl_c_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Watched:
     """A CLI run with stderr on a terminal, so that its progress bars show which stage it is
     in; ``wait_for`` returns once a word has appeared there."""
@@ -141,8 +145,11 @@ class Watched:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # bars' width
         self.text = ""
+        # A run started in the background of a script inherits Ctrl-C ignored, and keeps
+        # ignoring it as it should; the run here is meant to be a terminal's foreground job.
         self.proc = subprocess.Popen([sys.executable, "-m", "editor", *args],
-                                     stdout=subprocess.DEVNULL, stderr=slave, env=env)  # fmt: skip
+                                     stdout=subprocess.DEVNULL, stderr=slave, env=env,
+                                     preexec_fn=_ctrl_c_default)  # fmt: skip
         os.close(slave)
         self._reader = threading.Thread(target=self._read, args=(master,), daemon=True)
         self._reader.start()
