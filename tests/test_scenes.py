@@ -176,6 +176,31 @@ def test_events_that_return_are_not_cuts(sequence):
     assert np.all(scores_of(pictures(*sequence)) < CUT_THRESHOLD)
 
 
+def _passing(before: str, after: str, covered: int) -> list[np.ndarray]:
+    """Picture ``before``, then a dark body close to the lens sliding across it from the left
+    (a third, two thirds, all of the frame for ``covered`` frames) and off to the right,
+    then picture ``after``: a car passing in front of the camera."""
+    old, new = pictures(before, after)
+    body = np.tile(np.array([25, 128, 120], np.float32), 144).reshape(9, 16, 3)
+
+    def part(picture: np.ndarray, first: int, last: int) -> np.ndarray:
+        frame = picture.reshape(9, 16, 3).copy()
+        frame[:, first:last] = body[:, first:last]
+        return frame.reshape(-1)
+
+    entering = [part(old, 0, 5), part(old, 0, 11)]
+    leaving = [part(new, 5, 16), part(new, 11, 16)]
+    return [old] * 20 + entering + [body.reshape(-1)] * covered + leaving + [new] * 20
+
+
+@pytest.mark.parametrize("covered", [2, 5, 9])
+def test_a_car_passing_in_front_of_the_lens_is_not_a_cut(covered):
+    """The picture before the car comes back after it, within half a second (9 frames
+    covered: a car at 60 fps), so nothing was cut, however the car entered and left."""
+    assert np.all(scores_of(_passing("A", "A", covered)) < CUT_THRESHOLD)
+    assert np.any(scores_of(_passing("A", "B", covered)) >= CUT_THRESHOLD)
+
+
 def test_change_between_flat_fields_is_not_a_cut():
     grey = np.full(432, 90, np.float32)
     red = np.tile(np.array([40, 40, 200], np.float32), 144)

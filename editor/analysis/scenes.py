@@ -9,7 +9,11 @@ Hard cut at frame i (the first frame of the new shot) when the picture changes i
   flicker) that returns to the old picture does not count;
 - the change is large against the motion inside the two sides (the largest neighbouring
   step counts half against it), so fast action inside a shot does not count;
-- the new picture is not one already seen in the last half second (alternating flicker);
+- no two pictures less than half a second apart, one before the step and one after it,
+  match closer than half the step (a car that fills the frame and drives on, a figure
+  crossing the lens, alternating flicker): what comes back was covered, not cut away, and
+  a shot shorter than half a second would not count anyway. The pair may straddle the
+  step anywhere, since whatever covers the picture also spoils the frames either side;
 - the two sides are not both flat fields (black, a colour card, a grey fade), where there is
   no picture to cut from or to;
 - a step between low-contrast pictures (a dark scene, haze) is scaled up by how far the
@@ -47,6 +51,10 @@ reached 1.000 on the tune part but lost precision on the held-out part, and was 
 The camera-jerk rule was set on shaking close-ups of the tune part's shots (false cuts from 8
 to 1 in 16 minutes, no labelled cut lost); on the held-out part it removed 3 false cuts (2 in
 handheld close-ups, 1 on an in-shot trap) and lost 1 cut between two framings of one scene.
+Comparing every pair of pictures that straddles the step (before, only the pictures right
+next to it and the new one against the old ones) took the tune part's false cuts from 3 to
+0 with no cut lost, and the held-out part's from 11 to 2 (all 11 were cars crossing the lens
+in close-ups and 60 fps copies of one source): hard-cut F1 0.990 on both parts.
 """
 
 from __future__ import annotations
@@ -64,7 +72,8 @@ MIN_SHOT_SECONDS = 0.5
 CUT_THRESHOLD = 12.0
 """Step score above which a frame starts a new shot."""
 RETURN_SECONDS = 0.5
-"""How far back a "new" picture is compared with what was already on screen."""
+"""Longest span over which a picture that comes back after a step counts as the old one
+uncovered (see the module docstring)."""
 FLAT_SHARE = 0.9
 """A frame is flat when this share of its pixels has nearly the frame's median colour."""
 THUMB_SIZE = (16, 9)
@@ -220,9 +229,11 @@ def cut_scores(lab: np.ndarray, hist: np.ndarray, flat: np.ndarray, back: int) -
     cross = np.minimum.reduce([dist(*p) for p in cross_pairs])
     within = np.maximum.reduce([dist(*p) for p in neighbours])
     score = cross - 0.5 * within
-    seen = np.full(n, np.inf)
-    for offset in range(2, back + 1):
-        seen = np.minimum(seen, np.where(np.arange(n) - offset >= 0, dist(offset), np.inf))
+    seen = np.full(n, np.inf)  # closest pair of pictures on the two sides, within `back`
+    for gap in range(2, back + 1):
+        pair = np.where(np.arange(n) >= gap, dist(gap), np.inf)  # frames (j - gap, j)
+        for ahead in range(min(gap, n)):  # the later picture `ahead` frames after the step
+            seen[: n - ahead] = np.minimum(seen[: n - ahead], pair[ahead:])
     returned = seen < 0.5 * dist(1)
     score = np.where(returned, np.minimum(score, seen), score)
     both_flat = flat & np.roll(flat, 1)
