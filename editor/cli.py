@@ -117,6 +117,21 @@ def _make_parser() -> argparse.ArgumentParser:
         help="master the sound for streaming (-14 LUFS, true peak -1 dBTP) or broadcast "
         "(EBU R128, -23 LUFS) (default: the preset's, streaming in the built-in ones)",
     )
+    parser.add_argument(
+        "--subs",
+        action="append",
+        default=[],
+        metavar="[LANG=]FILE",
+        help="subtitle file (SRT, WebVTT or ASS) whose lines become captions; repeat for "
+        "more languages. The language comes from the name (ep01.th.srt) or LANG=. Folder "
+        "inputs also use <video>.<lang>.srt beside each video",
+    )
+    parser.add_argument(
+        "--subs-encoding",
+        metavar="NAME",
+        help="text encoding of the subtitle files (default: found: UTF-8, UTF-16, GB18030, "
+        "Shift-JIS or TIS-620)",
+    )
     _add_no_cache(parser)
     parser.add_argument("--version", action="version", version=f"autocut {__version__}")
     return parser
@@ -154,6 +169,8 @@ def _make(argv: list[str]) -> int:
         title=args.title,
         logo=args.logo,
         use_cache=not args.no_cache,
+        subtitles=args.subs,
+        subtitles_encoding=args.subs_encoding,
         hooks=hooks,
     )
     from editor.assemble.summary import lint, summary_lines

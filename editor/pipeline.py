@@ -8,7 +8,7 @@ skipped; the others still make the output.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +20,18 @@ from editor.assemble.trailer import Logo, plan_trailer
 from editor.assemble.variants import distinct_edits
 from editor.atomic import writable_folder, write_text
 from editor.batch.analyses import analyse_many
+from editor.captions.languages import match_subtitles
+from editor.captions.timing import with_captions
 from editor.errors import AutocutError
 from editor.inputs import EDL_SUFFIX, collect_videos
 from editor.media.encode import AUDIO_RATE
 from editor.media.probe import Media
 from editor.preset import Preset
 from editor.render.assemble import render_edl
+from editor.render.captions import caption_tracks
 from editor.render.sound import read_sound
 from editor.sound.beats import BeatTrack, track_beats
+from editor.subtitles import Cue, read_subtitles
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ def make(
     title: str | None = None,
     logo: Path | None = None,
     use_cache: bool = True,
+    subtitles: Sequence[str] = (),
+    subtitles_encoding: str | None = None,
     hooks: Hooks = Hooks(),
 ) -> Report:
     """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``.
@@ -128,9 +134,14 @@ def make(
     ``title`` is the series title on the
     cards (default: the preset's, else the input's name); ``logo`` a PNG shown on every
     frame. ``use_cache=False`` analyses every file afresh and stores nothing in the
-    analysis cache.
+    analysis cache. ``subtitles`` are ``--subs`` values (``FILE`` or ``LANG=FILE``); with
+    them, and with subtitle files found beside the videos of folder inputs
+    (:mod:`editor.captions.languages`), every output carries their lines as captions, as a
+    soft track per language and as ``<name>.<lang>.srt`` retimed to the output; all are read
+    before any analysis, so a bad one stops the run at once.
     """
     logo_info = read_logo(logo) if logo is not None else None
+    wanted = read_subtitle_files(inputs, outdir, subtitles, subtitles_encoding)
     with_file = preset.music.enabled and bool(preset.music.file)
     if with_file:
         check_music(Path(preset.music.file))
@@ -142,9 +153,12 @@ def make(
     if title is None:
         title = preset.cards.title_text or series_title(inputs)
 
+    by_language = captions_by_source(wanted, analyses)
+
     def plan(variant: int) -> Edl:
-        return plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
-                            logo=logo_info, music_beats=beats)  # fmt: skip
+        edl = plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
+                           logo=logo_info, music_beats=beats)  # fmt: skip
+        return with_captions(edl, by_language, preset.captions)
 
     edits = distinct_edits(plan, variants)
     notes = []
@@ -162,6 +176,11 @@ def make(
         cover = outdir / f"{name}.jpg"
         progress = hooks.render_progress(name, edl.frame_count) if hooks.render_progress else None
         video = render_edl(edl, outdir / f"{name}.mp4", cover=cover, progress=progress)
+        tracks = caption_tracks(edl)
+        for language in sorted(by_language):
+            write_text(outdir / f"{name}.{language}.srt", tracks.get(language, ""))
+            if language not in tracks:
+                notes.append(f"{name}: no {language} subtitle line is heard in this cut")
         edl_path = outdir / f"{name}{EDL_SUFFIX}"
         write_text(edl_path, edl.to_json())
         outputs.append(Output(name, edl, video, edl_path, cover))
@@ -201,3 +220,35 @@ def read_logo(path: Path) -> Logo:
     if image is None:
         raise AutocutError(path, "logo is not a readable image file (PNG or JPEG)")
     return Logo(str(Path(path).resolve()), int(image.shape[1]), int(image.shape[0]))
+
+
+Subtitles = dict[str, dict[Path, tuple[Cue, ...]]]
+"""Cues by language, then by video (resolved path)."""
+
+
+def read_subtitle_files(
+    inputs: list[str | Path], outdir: Path, given: Sequence[str], encoding: str | None
+) -> Subtitles:
+    """The subtitle files the run uses (:func:`match_subtitles`), read; the first bad one
+    raises its AutocutError (file, line, problem)."""
+    videos, _ = collect_videos(inputs, outdir)
+    folders = [Path(i) for i in inputs if Path(i).is_dir()]
+    found: Subtitles = {}
+    for item in match_subtitles(videos, given, folders):
+        cues = read_subtitles(item.path, encoding)
+        found.setdefault(item.language, {})[item.video.resolve()] = cues
+    return found
+
+
+def captions_by_source(
+    subtitles: Subtitles, analyses: Sequence[Analysis]
+) -> dict[str, dict[str, tuple[Cue, ...]]]:
+    """Cues by language, then by source as the EDL names it (each analysed file's path)."""
+    return {
+        language: {
+            str(a.media.path): by_video[Path(a.media.path).resolve()]
+            for a in analyses
+            if Path(a.media.path).resolve() in by_video
+        }
+        for language, by_video in subtitles.items()
+    }

@@ -185,6 +185,17 @@ class Framing:
 
 
 @dataclass(frozen=True)
+class Captions:
+    """When subtitle lines are shown in a cut (:mod:`editor.captions.timing`): a line cut
+    short by the edit stays only if it is on screen at least ``min_on_screen`` seconds and
+    reads at no more than ``reading_speed`` characters a second (a Chinese, Japanese or
+    Korean character counts as two)."""
+
+    min_on_screen: float = 0.8
+    reading_speed: float = 20.0
+
+
+@dataclass(frozen=True)
 class Preset:
     name: str
     description: str
@@ -200,6 +211,7 @@ class Preset:
     music: Music = field(default_factory=Music)
     dialogue: Dialogue = field(default_factory=Dialogue)
     framing: Framing = field(default_factory=Framing)
+    captions: Captions = field(default_factory=Captions)
 
 
 MIN_BPM = 60.0
@@ -250,6 +262,8 @@ BOUNDS: dict[str, Bound] = {
     "dialogue.split": (0.0, 1.0, True),
     "framing.min_hold": (0.5, 10.0, True),
     "framing.reaction_after": (0.0, 600.0, True),
+    "captions.min_on_screen": (0.1, 10.0, True),
+    "captions.reading_speed": (1.0, 100.0, True),
 }
 """The range of every number in a preset, by dotted key."""
 ACT_BOUNDS: dict[str, Bound] = {

@@ -1,10 +1,12 @@
-"""Subtitle files a user hands in (SubRip ``.srt`` and WebVTT ``.vtt``), read into cues.
+"""Subtitle files a user hands in (SubRip ``.srt``, WebVTT ``.vtt``, ASS/SSA ``.ass``), read
+into cues.
 
 Studios deliver a subtitle file per language of an episode; these are the lines a cut's
 captions come from. Real files are messy, so what is decided here is what is accepted:
 
-- **Text encoding.** UTF-8, with or without a byte-order mark, or UTF-16 with one. Anything
-  else is refused with the file named, rather than guessed and shown as mojibake.
+- **Text encoding.** As named by the caller, else found (:mod:`editor.captions.encodings`):
+  UTF-8 with or without a byte-order mark, UTF-16, GB18030, Shift-JIS or TIS-620. A file
+  in none of them is refused with the file named, rather than guessed and shown as mojibake.
 - **Layout.** Cues are separated by blank lines; CRLF, CR and LF line ends all work, and
   so does a missing blank line at the end. SRT counters are optional (some tools drop
   them). WebVTT needs its ``WEBVTT`` header; its ``NOTE``, ``STYLE`` and ``REGION`` blocks
@@ -12,6 +14,11 @@ captions come from. Real files are messy, so what is decided here is what is acc
 - **Times.** ``HH:MM:SS,mmm`` or ``HH:MM:SS.mmm`` in either format, hours optional in
   WebVTT (``MM:SS.mmm``), minutes and seconds below 60. A cue ending before it starts is an
   error naming its line; a cue with no time on screen or no text is dropped.
+- **ASS.** A file whose first line is ``[Script Info]`` is Advanced SubStation: its
+  ``[Events]`` section's ``Format:`` line says where ``Start``, ``End`` and ``Text`` are;
+  ``Dialogue:`` lines are cues (``Comment:`` lines are not), times ``H:MM:SS.cc``. Styles
+  and positions are the studio's look for another screen, so only the words are kept:
+  override tags ``{\\...}`` removed, ``\\N`` a line break, ``\\h`` a hard space.
 - **Text.** Lines of a cue are joined with a newline; markup (``<i>``, ``<c.yellow>``,
   ``<v Name>``, SRT's ``{\\an8}``) is removed, entities ``&amp;`` ``&lt;`` ``&gt;``
   ``&nbsp;`` decoded. Cues come back sorted by start time (overlaps are allowed: two
@@ -21,9 +28,11 @@ captions come from. Real files are messy, so what is decided here is what is acc
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from editor.captions.encodings import decode_text
 from editor.errors import AutocutError
 
 MAX_BYTES = 20_000_000
@@ -45,9 +54,10 @@ class Cue:
     text: str
 
 
-def read_subtitles(path: str | Path) -> tuple[Cue, ...]:
+def read_subtitles(path: str | Path, encoding: str | None = None) -> tuple[Cue, ...]:
     """The cues of the ``.srt`` or ``.vtt`` file at ``path`` (WebVTT when it says so in its
-    first line, whatever the suffix); one AutocutError naming the file otherwise."""
+    first line, whatever the suffix), in ``encoding`` if given; one AutocutError naming the
+    file otherwise."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -58,23 +68,16 @@ def read_subtitles(path: str | Path) -> tuple[Cue, ...]:
     except OSError as exc:
         raise AutocutError(path, f"cannot be read ({exc.strerror or exc})") from None
     try:
-        return parse_subtitles(decode_text(data))
+        return parse_subtitles(decode_text(data, encoding))
     except ValueError as exc:
         raise AutocutError(path, str(exc)) from None
 
 
-def decode_text(data: bytes) -> str:
-    """``data`` as text (see module notes); ValueError when it is in no accepted encoding."""
-    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        raise ValueError("is not UTF-8 (or UTF-16 with a byte-order mark) text") from None
-
-
 def parse_subtitles(text: str) -> tuple[Cue, ...]:
-    """The cues in SRT or WebVTT ``text``; ValueError naming the first bad line."""
+    """The cues in SRT, WebVTT or ASS ``text``; ValueError naming the first bad line."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[0].lstrip("\ufeff").strip().lower() == "[script info]":
+        return _ass_cues(lines)
     webvtt = bool(lines) and lines[0].lstrip("\ufeff").startswith("WEBVTT")
     if webvtt and not re.match(r"WEBVTT($|[ \t])", lines[0].lstrip("\ufeff")):
         raise ValueError("line 1: a WebVTT file starts with 'WEBVTT'")
@@ -133,3 +136,64 @@ def _plain(text: str) -> str:
         text = text.replace(entity, char)
     text = text.replace("&amp;", "&")
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+_ASS_TIME = re.compile(r"^\s*(\d{1,2}):([0-5]\d):([0-5]\d)[.:](\d{2})\s*$")
+_ASS_TAGS = re.compile(r"\{[^}]*\}")
+
+
+def _ass_cues(lines: list[str]) -> tuple[Cue, ...]:
+    """The ``Dialogue`` events of an ASS script (module notes)."""
+    cues: list[Cue] = []
+    section, fields = "", None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section, fields = stripped.lower(), None
+            continue
+        if section != "[events]" or ":" not in stripped:
+            continue
+        kind, _, rest = stripped.partition(":")
+        kind = kind.strip().lower()
+        if kind == "format":
+            fields = [f.strip().lower() for f in rest.split(",")]
+            if not {"start", "end", "text"} <= set(fields) or fields[-1] != "text":
+                raise ValueError(f"line {number}: the Format line needs Start, End and Text last")
+            continue
+        if kind != "dialogue":
+            continue
+        if fields is None:
+            raise ValueError(f"line {number}: a Dialogue line before the Format line")
+        values = rest.split(",", len(fields) - 1)
+        if len(values) != len(fields):
+            raise ValueError(f"line {number}: {len(fields)} fields expected, as Format says")
+        row = dict(zip(fields, values))
+        start, end = _ass_seconds(row["start"], number), _ass_seconds(row["end"], number)
+        if end < start:
+            raise ValueError(f"line {number}: the event ends before it starts")
+        text = _ASS_TAGS.sub("", row["text"]).replace("\\N", "\n").replace("\\n", "\n")
+        text = "\n".join(t.strip() for t in text.replace("\\h", "\u00a0").split("\n") if t.strip())
+        if end > start and text:
+            cues.append(Cue(start, end, text))
+    return tuple(sorted(cues, key=lambda c: (c.start, c.end)))
+
+
+def _ass_seconds(value: str, number: int) -> float:
+    match = _ASS_TIME.match(value)
+    if match is None:
+        raise ValueError(f"line {number}: times must look like 0:01:02.50")
+    hours, minutes, seconds, centis = (int(g) for g in match.groups())
+    return round(hours * 3600 + minutes * 60 + seconds + centis / 100, 3)
+
+
+def srt_text(cues: Sequence[Cue]) -> str:
+    """``cues`` as a SubRip file (numbered from 1, times to the millisecond, LF line ends)."""
+    return "\n".join(
+        f"{n}\n{_srt_stamp(c.start)} --> {_srt_stamp(c.end)}\n{c.text}\n"
+        for n, c in enumerate(cues, start=1)
+    )
+
+
+def _srt_stamp(seconds: float) -> str:
+    ms = max(0, round(seconds * 1000))
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"

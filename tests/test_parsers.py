@@ -15,11 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from editor.captions.encodings import decode_text
 from editor.errors import AutocutError
 from editor.preset import ACT_BOUNDS, BOUNDS, MIN_SHOT, NAME_PATTERN, Preset, parse_preset
 from editor.reframe.plan import LAYOUTS, ReframePlan, read_plan
 from editor.reframe.plan_check import MIN_BOX, PlanProblem, check_plan_document
-from editor.subtitles import Cue, decode_text, parse_subtitles, read_subtitles
+from editor.subtitles import Cue, parse_subtitles, read_subtitles
 
 settings.register_profile(
     "parsers",
@@ -365,6 +366,39 @@ def test_subtitle_files_in_each_accepted_encoding(tmp_path, cues, encoding):
     assert read_subtitles(path) == _sorted(cues)
 
 
+def ass(cues: list[Cue], newline: str) -> str:
+    """An ASS script of ``cues`` (times in centiseconds), with a style, a comment and tags."""
+
+    def stamp(seconds: float) -> str:
+        cs = round(seconds * 100)
+        return f"{cs // 360000}:{cs // 6000 % 60:02d}:{cs // 100 % 60:02d}.{cs % 100:02d}"
+
+    head = [
+        "[Script Info]", "ScriptType: v4.00+", "", "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize", "Style: Default,Arial,20", "", "[Events]",
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        "Comment: 0,0:00:00.00,0:00:01.00,Default,,0,0,0,,not a cue",
+    ]  # fmt: skip
+    events = [
+        f"Dialogue: 0,{stamp(c.start)},{stamp(c.end)},Default,Ann,0,0,0,,"
+        + "{\\i1}"
+        + c.text.replace("\n", "\\N")
+        + "{\\i0}"
+        for c in cues
+    ]
+    return newline.join([*head, *events]) + newline
+
+
+@given(cue_lists(), st.sampled_from(["\n", "\r\n"]))
+def test_ass_scripts_read_back_as_written(cues, newline):
+    cues = [
+        Cue(round(c.start, 2), round(c.start + max(0.01, c.end - c.start), 2),
+            c.text.replace("\\", "/"))  # a backslash starts an ASS escape
+        for c in cues
+    ]  # fmt: skip
+    assert parse_subtitles(ass(cues, newline)) == _sorted(cues)
+
+
 def assert_cues(cues: tuple[Cue, ...]) -> None:
     assert list(cues) == sorted(cues, key=lambda c: (c.start, c.end))
     for cue in cues:
@@ -393,6 +427,19 @@ def test_any_subtitle_file_is_cues_or_one_error(tmp_path, data):
     assert_cues(cues)
 
 
+def test_ass_problems_are_named_by_line():
+    head = "[Script Info]\n\n[Events]\n"
+    with pytest.raises(ValueError, match="line 4: a Dialogue line before the Format line"):
+        parse_subtitles(head + "Dialogue: 0,0:00:01.00,0:00:02.00,x\n")
+    fmt = "Format: Start, End, Text\n"
+    with pytest.raises(ValueError, match=r"line 5: times must look like 0:01:02\.50"):
+        parse_subtitles(head + fmt + "Dialogue: 1.5,0:00:02.00,Hi\n")
+    with pytest.raises(ValueError, match="line 5: 3 fields expected"):
+        parse_subtitles(head + fmt + "Dialogue: 0:00:02.00\n")
+    text = head + fmt + "Dialogue: 0:00:01.50,0:00:03.00,{\\b1}One,\\Ntwo\\hthree\n"
+    assert parse_subtitles(text) == (Cue(1.5, 3.0, "One,\ntwo\u00a0three"),)
+
+
 def test_markup_is_removed_and_bad_times_are_named():
     text = "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}<i>Run</i> &amp; hide\n"
     assert parse_subtitles(text) == (Cue(1.0, 2.0, "Run & hide"),)
@@ -400,5 +447,5 @@ def test_markup_is_removed_and_bad_times_are_named():
         parse_subtitles("1\n00:00:03,000 --> 00:00:02,000\nBack\n")
     with pytest.raises(ValueError, match="line 2: times must look like"):
         parse_subtitles("1\n00:00:03 --> 00:00:04\nNo millis\n")
-    with pytest.raises(ValueError, match="not UTF-8"):
+    with pytest.raises(ValueError, match="no text encoding autocut can tell"):
         decode_text(b"\xff\x00caf\xe9")

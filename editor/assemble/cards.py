@@ -7,6 +7,7 @@ progress bars (x 65-940, y 270-1250), scaled to the output size. Within it:
 - the title card centres the series title in the middle of the box;
 - the end card puts the title in the upper half and the call to action, as a button,
   below it;
+- subtitle lines go in the bottom quarter of the box;
 - a logo sits in the top-right corner of the box, at most :data:`LOGO_WIDTH` of the frame
   wide and :data:`LOGO_HEIGHT` tall, its aspect kept.
 """
@@ -52,6 +53,12 @@ def end_card_boxes(width: int, height: int) -> tuple[Box, Box]:
     """Where the title and the call-to-action button go on the end card."""
     box = safe_box(width, height)
     return _band(box, 0.16, 0.48), _band(box, 0.58, 0.74, width=0.86)
+
+
+def caption_box(width: int, height: int) -> Box:
+    """Where subtitle lines go: the bottom quarter of the safe box, above the platforms'
+    buttons and progress bar, below faces (framed in the upper two thirds)."""
+    return _band(safe_box(width, height), 0.75, 1.0)
 
 
 def logo_box(width: int, height: int, logo_size: tuple[int, int]) -> Box:

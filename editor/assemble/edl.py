@@ -130,6 +130,18 @@ class Overlay:
 
 
 @dataclass(frozen=True)
+class Caption:
+    """A subtitle line in ``language`` on screen from ``out_in`` to ``out_out`` (output
+    seconds, on frame boundaries), inside ``box`` (output pixels ``[x, y, w, h]``)."""
+
+    text: str
+    language: str
+    out_in: float
+    out_out: float
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
 class Music:
     """The music under the output, from ``out_in`` to ``out_out``.
 
@@ -187,6 +199,9 @@ class Edl:
     cover_time: float = 0.0
     """Output time of the frame written as the cover picture."""
     sound: Sound = Sound()
+    captions: tuple[Caption, ...] = ()
+    """Subtitle lines, language by language (sorted by tag); within a language in time
+    order, never overlapping."""
     version: int = EDL_VERSION
 
     @property
@@ -226,6 +241,7 @@ _NESTED = {
     (Edl, "cards"): (Card,),
     (Edl, "overlays"): (Overlay,),
     (Edl, "sound"): Sound,
+    (Edl, "captions"): (Caption,),
     (Sound, "music"): Music,
 }
 

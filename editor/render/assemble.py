@@ -30,7 +30,7 @@ import math
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
@@ -42,6 +42,7 @@ import numpy as np
 from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment
 from editor.assemble.trailer import CARD_DARKEN
 from editor.atomic import atomic_output
+from editor.captions.languages import track_language
 from editor.errors import AutocutError
 from editor.media.container import open_input, video_frames
 from editor.media.decode import prefetch
@@ -50,6 +51,7 @@ from editor.media.encode import (
 )
 from editor.media.ffmpeg import ffmpeg_exe, ffmpeg_failure, pipe_to_ffmpeg
 from editor.media.probe import Media, probe
+from editor.render.captions import caption_tracks
 from editor.render.deinterlace import progressive
 from editor.render.frames import Canvas, Planes, from_rgb, to_rgb
 from editor.render.reframe import TURNS, draw, to_planes
@@ -268,7 +270,12 @@ def render_edl(
                 stop.set()  # the sound stops at its next step; the error goes on
                 raise
             heard.result()
-        mux(video, sound, out, what=path)
+        tracks = []
+        for language, text in caption_tracks(edl).items():
+            track = out.with_suffix(f".{language}.srt")
+            track.write_text(text, encoding="utf-8")
+            tracks.append((language, track))
+        mux(video, sound, out, what=path, subtitles=tracks)
     if cover is not None:
         if not kept:
             raise AutocutError(path, "the cover frame was not rendered")
@@ -386,13 +393,26 @@ def _encoder_args(edl: Edl) -> list[str]:
     ]  # fmt: skip
 
 
-def mux(video: Path, sound: Path, out: Path, what: Path) -> None:
+def mux(
+    video: Path,
+    sound: Path,
+    out: Path,
+    what: Path,
+    subtitles: Sequence[tuple[str, Path]] = (),
+) -> None:
     """The encoded ``video`` and ``sound`` copied as they are into the MP4 ``out``, moov
-    first (faststart)."""
+    first (faststart), with a soft subtitle track (``mov_text``) per ``(language, SubRip
+    file)`` of ``subtitles``, its language written in the track."""
+    inputs, maps, tags = [], [], []
+    for k, (language, path) in enumerate(subtitles):
+        inputs += ["-i", str(path)]
+        maps += ["-map", f"{k + 2}:s:0"]
+        tags += [f"-metadata:s:s:{k}", f"language={track_language(language)}"]
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-i", str(video), "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-        "-movflags", "+faststart", "-f", "mp4", str(out),
+        "-i", str(video), "-i", str(sound), *inputs, "-map", "0:v:0", "-map", "1:a:0", *maps,
+        "-c", "copy", "-c:s", "mov_text", *tags, "-movflags", "+faststart", "-f", "mp4",
+        str(out),
     ]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, check=False)
     if done.returncode != 0:
