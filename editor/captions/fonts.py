@@ -1,0 +1,128 @@
+"""Which font sets a caption, so that no character shows as a box.
+
+Every font comes from a Python package installed with autocut (all under the SIL Open Font
+License), never from the machine, so captions look the same everywhere:
+
+- Noto Sans (``fontpkg-noto-sans``): Latin, Cyrillic, Greek, and the default;
+- Noto Sans CJK (``noto-cjk-sans-otc``, one collection): its Simplified Chinese face for
+  Chinese, Traditional for ``zh-Hant``/Taiwan, Hong Kong's for Hong Kong, Japanese and
+  Korean faces for those languages. The face is chosen by language, never left to a
+  fallback: the same character has different shapes in Chinese and Japanese;
+- Noto Sans Thai, Noto Sans Arabic (also Persian and Urdu), Noto Sans Devanagari (Hindi,
+  Marathi, Nepali), and Heebo for Hebrew (no Noto Hebrew is packaged).
+
+Each of these also holds basic Latin, so a brand name inside a line still shows. A caption
+whose characters its language's face lacks (a Chinese name in a Thai line) is set in the
+first face that has them all, trying the language's own, then Noto Sans, then the CJK face
+the characters suggest (Japanese beside kana, Korean beside Hangul, else Chinese), then the others;
+when no face has them all, each run of characters is set in a face that has it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+from editor.errors import AutocutError
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font face: ``path`` of the font file, ``index`` of the face in a collection."""
+
+    name: str
+    package: str
+    file: str
+    index: int = 0
+
+    @property
+    def path(self) -> Path:
+        if self.package == "noto_cjk_sans_otc":
+            return Path(str(importlib.resources.files(self.package) / self.file))
+        return Path(str(importlib.resources.files(self.package) / "files" / self.file))
+
+
+_CJK = "NotoSansCJK-Regular.ttc"
+LATIN = Face("Noto Sans", "fontpkg_noto_sans", "NotoSans[wdth,wght].ttf")
+FACES = {
+    "latin": LATIN,
+    "ja": Face("Noto Sans CJK JP", "noto_cjk_sans_otc", _CJK, 0),
+    "ko": Face("Noto Sans CJK KR", "noto_cjk_sans_otc", _CJK, 1),
+    "zh": Face("Noto Sans CJK SC", "noto_cjk_sans_otc", _CJK, 2),
+    "zh-Hant": Face("Noto Sans CJK TC", "noto_cjk_sans_otc", _CJK, 3),
+    "zh-HK": Face("Noto Sans CJK HK", "noto_cjk_sans_otc", _CJK, 4),
+    "th": Face("Noto Sans Thai", "fontpkg_noto_sans_thai", "NotoSansThai[wdth,wght].ttf"),
+    "ar": Face("Noto Sans Arabic", "fontpkg_noto_sans_arabic", "NotoSansArabic[wdth,wght].ttf"),
+    "hi": Face(
+        "Noto Sans Devanagari", "fontpkg_noto_sans_devanagari", "NotoSansDevanagari[wdth,wght].ttf"
+    ),
+    "he": Face("Heebo", "fontpkg_heebo", "Heebo[wght].ttf"),
+}
+"""Faces by the script key of :func:`script_key`."""
+_KEYS = {"fa": "ar", "ur": "ar", "mr": "hi", "ne": "hi", "iw": "he", "yi": "he"}
+
+
+def script_key(language: str) -> str:
+    """The key of :data:`FACES` for a language tag."""
+    primary, *subtags = language.replace("_", "-").split("-")
+    primary, lowered = primary.lower(), {s.lower() for s in subtags}
+    if primary == "zh":
+        if "hk" in lowered or "mo" in lowered:
+            return "zh-HK"
+        return "zh-Hant" if {"hant", "tw"} & lowered else "zh"
+    primary = _KEYS.get(primary, primary)
+    return primary if primary in FACES else "latin"
+
+
+def face_runs(text: str, language: str) -> list[tuple[str, Face]]:
+    """``text`` of ``language`` as runs, each set in one face (module notes): one run when a
+    face has every character; else each character in the face of the run it continues if
+    that face has it, or the first face in order that does. One AutocutError naming the
+    characters no installed face has."""
+    own = FACES[script_key(language)]
+    order = [own, LATIN, FACES[_cjk_guess(text)]]
+    order += [f for f in FACES.values() if f not in order]
+    needed = {c for c in text if _drawn(c)}
+    for face in order:
+        if needed <= coverage(face):
+            return [(text, face)] if text else []
+    missing = sorted(needed - set().union(*(coverage(f) for f in order)))
+    if missing:
+        raise AutocutError(
+            language,
+            f"no installed font draws {''.join(missing[:10])!r} (captions would show boxes)",
+        )
+    runs: list[tuple[str, Face]] = []
+    for char in text:
+        if runs and (not _drawn(char) or char in coverage(runs[-1][1])):
+            runs[-1] = (runs[-1][0] + char, runs[-1][1])
+            continue
+        face = next(f for f in order if not _drawn(char) or char in coverage(f))
+        runs.append((char, face))
+    return runs
+
+
+def _cjk_guess(text: str) -> str:
+    """The CJK face for Han characters outside their language: Japanese beside kana,
+    Korean beside Hangul, else Simplified Chinese."""
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja"
+    if any("\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff" for c in text):
+        return "ko"
+    return "zh"
+
+
+def _drawn(char: str) -> bool:
+    """Whether ``char`` needs a glyph (not a space or a control character)."""
+    return not char.isspace() and ord(char) >= 0x20
+
+
+@functools.cache
+def coverage(face: Face) -> frozenset[str]:
+    """Every character ``face`` has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
+    return frozenset(chr(code) for code in font.getBestCmap())
