@@ -136,9 +136,10 @@ def make(
     frame. ``use_cache=False`` analyses every file afresh and stores nothing in the
     analysis cache. ``subtitles`` are ``--subs`` values (``FILE`` or ``LANG=FILE``); with
     them, and with subtitle files found beside the videos of folder inputs
-    (:mod:`editor.captions.languages`), every output carries their lines as captions, as a
-    soft track per language and as ``<name>.<lang>.srt`` retimed to the output; all are read
-    before any analysis, so a bad one stops the run at once.
+    (:mod:`editor.captions.languages`), each output is made once per language, as
+    ``<name>.<lang>.mp4`` with that language's captions burned in and as a soft track, and
+    ``<name>.<lang>.srt`` retimed to it; one analysis and one plan serve every language.
+    All subtitle files are read before any analysis, so a bad one stops the run at once.
     """
     logo_info = read_logo(logo) if logo is not None else None
     wanted = read_subtitle_files(inputs, outdir, subtitles, subtitles_encoding)
@@ -156,9 +157,8 @@ def make(
     by_language = captions_by_source(wanted, analyses)
 
     def plan(variant: int) -> Edl:
-        edl = plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
-                           logo=logo_info, music_beats=beats)  # fmt: skip
-        return with_captions(edl, by_language, preset.captions)
+        return plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
+                            logo=logo_info, music_beats=beats)  # fmt: skip
 
     edits = distinct_edits(plan, variants)
     notes = []
@@ -168,23 +168,33 @@ def make(
             f"made {len(edits)} of the {variants} variants asked for"
         )
     outputs = []
-    for number, edl in enumerate(edits, start=1):
+    for number, edit in enumerate(edits, start=1):
         name = base if variants == 1 else f"{base}_v{number}"
-        if dry_run:
-            outputs.append(Output(name, edl, None, None))
-            continue
-        cover = outdir / f"{name}.jpg"
-        progress = hooks.render_progress(name, edl.frame_count) if hooks.render_progress else None
-        video = render_edl(edl, outdir / f"{name}.mp4", cover=cover, progress=progress)
-        tracks = caption_tracks(edl)
-        for language in sorted(by_language):
-            write_text(outdir / f"{name}.{language}.srt", tracks.get(language, ""))
-            if language not in tracks:
-                notes.append(f"{name}: no {language} subtitle line is heard in this cut")
-        edl_path = outdir / f"{name}{EDL_SUFFIX}"
-        write_text(edl_path, edl.to_json())
-        outputs.append(Output(name, edl, video, edl_path, cover))
+        for language in sorted(by_language) or [None]:
+            edl, named = edit, name
+            if language is not None:
+                edl = with_captions(edit, {language: by_language[language]}, preset.captions)
+                named = f"{name}.{language}"
+                if not edl.captions:
+                    notes.append(f"{named}: no {language} subtitle line is heard in this cut")
+            outputs.append(_deliver(edl, named, outdir, dry_run, hooks))
     return Report(tuple(outputs), tuple(skipped), tuple(notes))
+
+
+def _deliver(edl: Edl, name: str, outdir: Path, dry_run: bool, hooks: Hooks) -> Output:
+    """Render ``edl`` as ``<name>.mp4`` with its cover, EDL and (with captions) retimed
+    SubRip file beside it; only the plan on a dry run."""
+    if dry_run:
+        return Output(name, edl, None, None)
+    cover = outdir / f"{name}.jpg"
+    progress = hooks.render_progress(name, edl.frame_count) if hooks.render_progress else None
+    video = render_edl(edl, outdir / f"{name}.mp4", cover=cover, progress=progress)
+    tracks = caption_tracks(edl)  # one language per output
+    if tracks:
+        write_text(outdir / f"{name}.srt", "".join(tracks.values()))
+    edl_path = outdir / f"{name}{EDL_SUFFIX}"
+    write_text(edl_path, edl.to_json())
+    return Output(name, edl, video, edl_path, cover)
 
 
 def music_beats(preset: Preset) -> BeatTrack:

@@ -186,13 +186,25 @@ class Framing:
 
 @dataclass(frozen=True)
 class Captions:
-    """When subtitle lines are shown in a cut (:mod:`editor.captions.timing`): a line cut
-    short by the edit stays only if it is on screen at least ``min_on_screen`` seconds and
-    reads at no more than ``reading_speed`` characters a second (a Chinese, Japanese or
-    Korean character counts as two)."""
+    """Subtitle lines in a cut.
+
+    When (:mod:`editor.captions.timing`): a line cut short by the edit stays only if it is on
+    screen at least ``min_on_screen`` seconds and reads at no more than ``reading_speed``
+    characters a second (a Chinese, Japanese or Korean character counts as two).
+
+    How (:mod:`editor.captions.layout`): at most two lines of at most ``max_chars`` characters
+    (wide ones count two), ``size`` pixels high on a 1920-pixel-high frame (scaled to the
+    output), down to ``min_size`` when a line does not fit; ``weight`` 100-900; a black
+    ``outline`` (a share of the size) and, with ``box``, a dark box behind the lines."""
 
     min_on_screen: float = 0.8
     reading_speed: float = 20.0
+    size: float = 56.0
+    min_size: float = 40.0
+    weight: int = 700
+    outline: float = 0.09
+    box: bool = False
+    max_chars: int = 42
 
 
 @dataclass(frozen=True)
@@ -264,6 +276,11 @@ BOUNDS: dict[str, Bound] = {
     "framing.reaction_after": (0.0, 600.0, True),
     "captions.min_on_screen": (0.1, 10.0, True),
     "captions.reading_speed": (1.0, 100.0, True),
+    "captions.size": (10.0, 200.0, True),
+    "captions.min_size": (10.0, 200.0, True),
+    "captions.weight": (100, 900, True),
+    "captions.outline": (0.0, 0.3, True),
+    "captions.max_chars": (8, 80, True),
 }
 """The range of every number in a preset, by dotted key."""
 ACT_BOUNDS: dict[str, Bound] = {
@@ -429,6 +446,8 @@ def _check_ranges(preset: Preset, source: str) -> None:
         )
     if preset.dialogue.line_min > preset.dialogue.line_max:
         raise AutocutError(source, "'dialogue.line_min' must be at most 'dialogue.line_max'")
+    if preset.captions.min_size > preset.captions.size:
+        raise AutocutError(source, "'captions.min_size' must be at most 'captions.size'")
     if preset.transitions.length >= MIN_SHOT:
         raise AutocutError(source, f"'transitions.length' must be under {MIN_SHOT} s")
 

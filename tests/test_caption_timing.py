@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from editor.assemble.edl import Card, Edl, Framing, Join, Segment, Still
-from editor.captions.timing import caption_events, reading_length
+from editor.captions.lines import reading_length
+from editor.captions.timing import caption_events
 from editor.preset import Captions
 from editor.subtitles import Cue
 

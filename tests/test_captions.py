@@ -1,6 +1,7 @@
-"""Subtitles of six languages through one cut of the dialogue scene, as a user runs it:
-every caption is shown only while its line is heard (to a frame), never on a card, one at a
-time; the retimed SRT files, the MP4's soft tracks and the EDL say the same."""
+"""Subtitles of six languages through one cut of the dialogue scene, as a user runs it: one
+output per language, every caption shown only while its line is heard (to a frame), never on
+a card, one at a time, burned in inside the safe box; the retimed SRT, the MP4's soft track
+and the EDL say the same."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import shutil
 from pathlib import Path
 
 import av
+import cv2
+import numpy as np
 import pytest
 
-from editor.assemble.edl import Edl
+from editor.assemble.cards import caption_box, safe_box
+from editor.assemble.edl import Caption, Edl
 from editor.captions.languages import track_language
 from editor.subtitles import Cue, read_subtitles
 from tests.conftest import SAMPLE_FOOTAGE, run_cli
@@ -21,28 +25,38 @@ SUBTITLES = Path(__file__).resolve().parents[1] / "fixtures" / "subtitles"
 LANGUAGES = ("ar", "en", "es", "ja", "th", "zh")
 
 
+class Made:
+    """The teaser of the dialogue scene made with the six subtitle files: two given as
+    ``LANG=FILE`` under other names, the rest found beside the video in its folder."""
+
+    def __init__(self, folder: Path) -> None:
+        footage = folder / "footage"
+        footage.mkdir()
+        shutil.copy(SAMPLE_FOOTAGE / "clip_d.mp4", footage)
+        given = []
+        for language in LANGUAGES:
+            source = SUBTITLES / f"clip_d.{language}.srt"
+            if language in ("th", "zh"):
+                renamed = folder / f"{language}_lines.srt"
+                shutil.copy(source, renamed)
+                given += ["--subs", f"{language}={renamed}"]
+            else:
+                shutil.copy(source, footage / source.name)
+        self.out = folder / "out"
+        self.result = run_cli(str(footage), "--preset", "teaser", "-o", str(self.out), *given)
+
+    def path(self, language: str, suffix: str) -> Path:
+        return self.out / f"footage_teaser.{language}{suffix}"
+
+    def edl(self, language: str) -> Edl:
+        return Edl.from_dict(json.loads(self.path(language, ".edl.json").read_text()))
+
+
 @pytest.fixture(scope="module")
-def made(tmp_path_factory) -> tuple[Path, Edl]:
-    """The teaser of the dialogue scene with the six subtitle files, two given as
-    ``LANG=FILE`` under another name, the rest found beside the video in its folder."""
-    folder = tmp_path_factory.mktemp("captions")
-    footage = folder / "footage"
-    footage.mkdir()
-    shutil.copy(SAMPLE_FOOTAGE / "clip_d.mp4", footage)
-    given = []
-    for language in LANGUAGES:
-        source = SUBTITLES / f"clip_d.{language}.srt"
-        if language in ("th", "zh"):
-            renamed = folder / f"{language}_lines.srt"
-            shutil.copy(source, renamed)
-            given += ["--subs", f"{language}={renamed}"]
-        else:
-            shutil.copy(source, footage / source.name)
-    out = folder / "out"
-    result = run_cli(str(footage), "--preset", "teaser", "-o", str(out), *given)
-    assert result.returncode == 0, result.stderr
-    edl = Edl.from_dict(json.loads((out / "footage_teaser.edl.json").read_text()))
-    return out, edl
+def made(tmp_path_factory) -> Made:
+    made = Made(tmp_path_factory.mktemp("captions"))
+    assert made.result.returncode == 0, made.result.stderr
+    return made
 
 
 def _heard_at(edl: Edl, time: float, cue: Cue) -> bool:
@@ -55,12 +69,25 @@ def _heard_at(edl: Edl, time: float, cue: Cue) -> bool:
     return False
 
 
+def test_one_output_per_language_and_nothing_else(made):
+    names = sorted(p.name for p in made.out.iterdir())
+    assert names == sorted(
+        f"footage_teaser.{lang}{suffix}"
+        for lang in LANGUAGES
+        for suffix in (".mp4", ".jpg", ".edl.json", ".srt")
+    )
+    first = made.edl(LANGUAGES[0])
+    for language in LANGUAGES:  # one plan: only the captions differ
+        assert made.edl(language).segments == first.segments
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_caption_shows_while_its_line_is_heard_and_off_the_cards(made, language):
-    _, edl = made
+    edl = made.edl(language)
     cues = {c.text: c for c in read_subtitles(SUBTITLES / f"clip_d.{language}.srt")}
-    captions = [c for c in edl.captions if c.language == language]
+    captions = edl.captions
     assert captions, "the teaser plays dialogue, so some line is captioned"
+    assert {c.language for c in captions} == {language}
     frame = 1 / edl.fps
     for caption in captions:
         cue = cues[caption.text]
@@ -71,39 +98,67 @@ def test_each_caption_shows_while_its_line_is_heard_and_off_the_cards(made, lang
         for card in edl.cards:
             assert caption.out_out <= card.out_in + 1e-6 or caption.out_in >= card.out_out - 1e-6
         assert abs(caption.out_in * edl.fps - round(caption.out_in * edl.fps)) < 1e-3
+        x, y, w, h = caption.box
+        sx, sy, sw, sh = safe_box(edl.width, edl.height)
+        assert sx <= x and x + w <= sx + sw and sy <= y and y + h <= sy + sh
+        assert 1 <= len(caption.lines) <= 2
     for first, second in itertools.pairwise(captions):
         assert first.out_out <= second.out_in + 1e-6
 
 
-def test_every_language_captions_the_same_lines(made):
-    _, edl = made
-    times = {
-        language: [(c.out_in, c.out_out) for c in edl.captions if c.language == language]
-        for language in LANGUAGES
-    }
-    assert all(t == times["en"] for t in times.values())
-
-
-def test_retimed_files_and_soft_tracks_match_the_edl(made):
-    out, edl = made
-    soft: dict[str, list[Cue]] = {}
-    with av.open(str(out / "footage_teaser.mp4")) as container:
-        streams = list(container.streams.subtitles)
-        assert {s.metadata.get("language") for s in streams} == {
-            track_language(lang) for lang in LANGUAGES
-        }
-        for packet in container.demux(*streams):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_retimed_file_and_soft_track_match_the_edl(made, language):
+    planned = [
+        Cue(round(c.out_in, 3), round(c.out_out, 3), c.text) for c in made.edl(language).captions
+    ]
+    assert list(read_subtitles(made.path(language, ".srt"))) == planned
+    soft = []
+    with av.open(str(made.path(language, ".mp4"))) as container:
+        (stream,) = container.streams.subtitles
+        assert stream.metadata.get("language") == track_language(language)
+        for packet in container.demux(stream):
             if packet.size and packet.size > 2:  # mov_text: a 2-byte length, then the text
                 start, end = packet.pts, packet.pts + packet.duration
-                soft.setdefault(packet.stream.metadata["language"], []).append(
+                soft.append(
                     Cue(round(float(start * packet.time_base), 3),
                         round(float(end * packet.time_base), 3), bytes(packet)[2:].decode())
                 )  # fmt: skip
-    for language in LANGUAGES:
-        planned = [
-            Cue(round(c.out_in, 3), round(c.out_out, 3), c.text)
-            for c in edl.captions
-            if c.language == language
-        ]
-        assert list(read_subtitles(out / f"footage_teaser.{language}.srt")) == planned
-        assert soft[track_language(language)] == planned
+    assert soft == planned
+
+
+def _frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="gray") for f in container.decode(video=0)]
+
+
+def _showing(captions: tuple[Caption, ...], index: int, fps: float) -> list[Caption]:
+    return [c for c in captions if round(c.out_in * fps) <= index < round(c.out_out * fps)]
+
+
+@pytest.mark.parametrize("other", ["zh", "th", "ar"])
+def test_burned_captions_appear_on_time_inside_their_box(made, other):
+    """English against another language, frame by frame: the pictures differ only where a
+    caption is drawn, inside the safe box, and from the frame each caption starts to the
+    frame it ends."""
+    en, them = made.edl("en"), made.edl(other)
+    a, b = _frames(made.path("en", ".mp4")), _frames(made.path(other, ".mp4"))
+    assert len(a) == len(b) == en.frame_count
+    band = caption_box(en.width, en.height)
+    sx, sy, sw, sh = safe_box(en.width, en.height)
+    changed = []
+    for index, (fa, fb) in enumerate(zip(a, b)):
+        diff = cv2.blur(cv2.absdiff(fa, fb), (5, 5)) > 24  # text strokes, not coding noise
+        shown = _showing(en.captions, index, en.fps) + _showing(them.captions, index, en.fps)
+        ys, xs = np.nonzero(diff)
+        if len(xs):
+            assert shown, f"frame {index}: a difference with no caption on screen"
+            assert sx <= xs.min() and xs.max() < sx + sw and sy <= ys.min() and ys.max() < sy + sh
+            assert band[1] <= ys.min()
+        changed.append(len(xs) > 200)
+    for caption in en.captions:
+        first, last = round(caption.out_in * en.fps), round(caption.out_out * en.fps) - 1
+        assert all(changed[first : last + 1]), caption
+        if first > 0 and not _showing(en.captions + them.captions, first - 1, en.fps):
+            assert not changed[first - 1]
+        if last + 1 < len(changed) and not _showing(en.captions + them.captions, last + 1, en.fps):
+            assert not changed[last + 1]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from editor.render.text import ACCENT_COLOUR, font_path, text_image
+from editor.captions.fonts import FACES, coverage
+from editor.render.text import ACCENT_COLOUR, text_image
 
 LONG_TITLE = "The night they came home: a story of courage, fear and hope."  # 60 characters
 LONG_BUTTON = "Watch the full trailer now on our channel"
@@ -20,10 +21,10 @@ def _white_bands(rgba: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def test_font_is_packaged():
-    path = font_path()
-    assert path.is_file()
-    assert path.name == "NotoSans[wdth,wght].ttf"
+def test_every_font_is_packaged():
+    for face in FACES.values():
+        assert face.path.is_file(), face
+        assert len(coverage(face)) > 200, face
 
 
 @pytest.mark.parametrize("style", ["title", "button"])

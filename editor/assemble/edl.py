@@ -132,13 +132,20 @@ class Overlay:
 @dataclass(frozen=True)
 class Caption:
     """A subtitle line in ``language`` on screen from ``out_in`` to ``out_out`` (output
-    seconds, on frame boundaries), inside ``box`` (output pixels ``[x, y, w, h]``)."""
+    seconds, on frame boundaries): ``text`` as the subtitle file has it, set as ``lines``
+    at ``size`` pixels and ``weight``, white with a black ``outline`` (pixels), over a dark
+    box when ``backing``, centred in ``box`` (output pixels ``[x, y, w, h]``)."""
 
     text: str
     language: str
     out_in: float
     out_out: float
     box: tuple[int, int, int, int]
+    lines: tuple[str, ...] = ()
+    size: int = 0
+    weight: int = 700
+    outline: int = 0
+    backing: bool = False
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,30 @@ def coverage(face: Face) -> frozenset[str]:
 
     font = TTFont(str(face.path), fontNumber=face.index, lazy=True)
     return frozenset(chr(code) for code in font.getBestCmap())
+
+
+NORMAL_WIDTH = 100
+"""Width axis value of variable faces: normal, not condensed."""
+
+
+@functools.cache
+def load_font(face: Face, size: int, weight: int):
+    """``face`` at ``size`` pixels and ``weight`` (variable faces; a fixed face has its one
+    weight), loaded once per triple. Axes are set by name, since a file's axis order is not
+    its name's."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(face.path), size, index=face.index)
+    try:
+        axes = font.get_variation_axes()
+    except OSError:  # not a variable font
+        return font
+    values = []
+    for axis in axes:
+        name = axis["name"]
+        name = (name.decode() if isinstance(name, bytes) else str(name)).lower()
+        value = weight if name.startswith("weight") else axis["default"]
+        value = NORMAL_WIDTH if name.startswith("width") else value
+        values.append(min(max(value, axis["minimum"]), axis["maximum"]))
+    font.set_variation_by_axes(values)
+    return font

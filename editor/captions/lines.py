@@ -33,6 +33,13 @@ Measure = Callable[[str], float]
 """The width of a line of text as set, in pixels."""
 
 
+def reading_length(text: str) -> int:
+    """Characters to read, line breaks not counted; a wide (Chinese, Japanese, Korean)
+    character counts as two, as reading-speed guides for those scripts are about half the
+    Latin rate in characters."""
+    return sum(2 if _wide(c) else 1 for c in text if c not in "\r\n")
+
+
 def join_lines(text: str) -> str:
     """A cue's lines as one run of text: joined by a space, or by nothing where both sides
     are wide (Chinese, Japanese) characters."""

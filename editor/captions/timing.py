@@ -24,11 +24,12 @@ per segment that plays the line's source:
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 from editor.assemble.cards import caption_box
 from editor.assemble.edl import Caption, Card, Edl, Segment
+from editor.captions.layout import lay_out
+from editor.captions.lines import reading_length
 from editor.preset import Captions
 from editor.subtitles import Cue
 
@@ -37,11 +38,12 @@ def with_captions(
     edl: Edl, subtitles: Mapping[str, Mapping[str, Sequence[Cue]]], rules: Captions
 ) -> Edl:
     """``edl`` with the captions of every language in ``subtitles`` (language -> cues by
-    source), languages in sorted order."""
+    source), languages in sorted order, each set on the frame (:func:`lay_out`)."""
     events = [
-        caption
+        part
         for language in sorted(subtitles)
         for caption in caption_events(edl, subtitles[language], language, rules)
+        for part in lay_out(caption, edl.width, edl.height, edl.fps, rules)
     ]
     return dataclasses.replace(edl, captions=tuple(events))
 
@@ -74,13 +76,6 @@ def caption_events(
 def readable(text: str, seconds: float, rules: Captions) -> bool:
     """Whether ``text`` can be read in ``seconds`` on screen."""
     return seconds >= rules.min_on_screen and reading_length(text) <= rules.reading_speed * seconds
-
-
-def reading_length(text: str) -> int:
-    """Characters to read, line breaks not counted; a wide (Chinese, Japanese, Korean)
-    character counts as two, as reading-speed guides for those scripts are about half the
-    Latin rate in characters."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if c not in "\r\n")
 
 
 def _heard(

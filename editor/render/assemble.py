@@ -16,7 +16,9 @@ What is decided here:
   neutral chroma) over the last half of its length and back over the first half after the
   cut. Frame weights are taken at the middle of each frame, so a fade never shows a fully
   black or an unfaded frame where the other side would.
-- **Overlays.** A logo is blended into its box on every frame, in the planes, using its alpha.
+- **Overlays.** A logo, and each caption while it is on screen (drawn once, as the EDL sets
+  it: :mod:`editor.render.captions`), is blended into its box in the planes, using its alpha
+  (:mod:`editor.render.layers`).
 - **Sound.** Mixed, mastered and encoded first (:mod:`editor.render.sound`); the video
   encode copies that AAC stream, so the loudness measured there is what is delivered.
 - **Files.** The video and the cover are written under temporary names and renamed only
@@ -39,7 +41,7 @@ import av
 import cv2
 import numpy as np
 
-from editor.assemble.edl import Card, Edl, Framing, Join, Overlay, Segment
+from editor.assemble.edl import Card, Edl, Framing, Join, Segment
 from editor.assemble.trailer import CARD_DARKEN
 from editor.atomic import atomic_output
 from editor.captions.languages import track_language
@@ -51,9 +53,10 @@ from editor.media.encode import (
 )
 from editor.media.ffmpeg import ffmpeg_exe, ffmpeg_failure, pipe_to_ffmpeg
 from editor.media.probe import Media, probe
-from editor.render.captions import caption_tracks
+from editor.render.captions import caption_layers, caption_tracks
 from editor.render.deinterlace import progressive
 from editor.render.frames import Canvas, Planes, from_rgb, to_rgb
+from editor.render.layers import logo_layer
 from editor.render.reframe import TURNS, draw, to_planes
 from editor.render.sound import write_sound
 from editor.render.text import text_image
@@ -201,41 +204,6 @@ def card_picture(card: Card, edl: Edl, media: Media) -> Planes:
     return planes
 
 
-class LogoLayer:
-    """An overlay image in the output's planes, with its alpha, ready to blend at its box."""
-
-    def __init__(self, overlay: Overlay) -> None:
-        x, y, w, h = overlay.box
-        image = cv2.imread(overlay.path, cv2.IMREAD_UNCHANGED)
-        if image is None:
-            raise AutocutError(overlay.path, "not a readable image")
-        if image.ndim == 2:
-            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGRA)
-        elif image.shape[2] == 3:
-            image = cv2.cvtColor(image, cv2.COLOR_BGR2BGRA)
-        # Even position and size, so the chroma planes line up with the luma.
-        self.x, self.y = x // 2 * 2 + (x % 2) * 2, y // 2 * 2 + (y % 2) * 2
-        w, h = max(2, (w - (self.x - x)) // 2 * 2), max(2, (h - (self.y - y)) // 2 * 2)
-        rgba = cv2.cvtColor(cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA),
-                            cv2.COLOR_BGRA2RGBA)  # fmt: skip
-        self.planes, alphas = from_rgb(rgba[..., :3], rgba[..., 3].astype(np.float32) / 255.0)
-        self.alphas = alphas
-        self.out_in, self.out_out = overlay.out_in, overlay.out_out
-
-    def blend(self, picture: Planes, time: float) -> None:
-        """Blend the logo into ``picture`` in place if it shows at ``time``."""
-        if not self.out_in <= time < self.out_out:
-            return
-        for k, (plane, layer) in enumerate(zip(picture, self.planes)):
-            alpha = self.alphas[0 if k == 0 else 1]
-            scale = 1 if k == 0 else 2
-            x, y = self.x // scale, self.y // scale
-            h, w = layer.shape
-            region = plane[y : y + h, x : x + w]
-            mixed = region * (1.0 - alpha) + layer * alpha
-            region[...] = (mixed + 0.5).astype(np.uint8)
-
-
 def render_edl(
     edl: Edl,
     path: Path,
@@ -304,12 +272,11 @@ def output_pictures(
     pictures = [SegmentPictures(seg, media[seg.source], edl) for seg in edl.segments]
     spans = [(round(s.out_in * fps), round(s.out_out * fps)) for s in edl.segments]
     cards = [(round(c.out_in * fps), round(c.out_out * fps), c) for c in edl.cards]
-    logos = [LogoLayer(o) for o in edl.overlays]
+    layers = [*(logo_layer(o, fps) for o in edl.overlays), *caption_layers(edl)]
     card_cache: dict[int, Planes] = {}
     mixed = [Canvas() for _ in range(AHEAD + 3)]
     try:
         for index in range(total):
-            time = index / fps
             shown = [(i, a, b) for i, (a, b) in enumerate(spans) if a <= index < b]
             card = next(((a, b, c) for a, b, c in cards if a <= index < b), None)
             canvas = mixed[index % len(mixed)]
@@ -332,10 +299,10 @@ def output_pictures(
                                weight, canvas)  # fmt: skip
             else:
                 raise AutocutError("EDL", f"output frame {index} has {len(shown)} pictures")
-            if logos:
+            if any(layer.shows(index) for layer in layers):
                 picture = _copy(picture, canvas)
-            for logo in logos:
-                logo.blend(picture, time)
+            for layer in layers:
+                layer.blend(picture, index)
             if on_frame is not None:
                 on_frame(index, picture)
             yield picture

@@ -1,10 +1,19 @@
-"""Captions as subtitle tracks: the EDL's caption events written as one SubRip text per
-language, the form both the retimed ``.srt`` files and the MP4's soft tracks (``mov_text``,
-which players switch on and off) are made from, so the two always agree."""
+"""Captions as the EDL sets them: drawn into the picture (burned in), and as subtitle tracks.
+
+The soft track and the retimed ``.srt`` file come from one SubRip text per language of the
+EDL's caption events (:func:`caption_tracks`), so the two always agree with each other and
+with the burned-in lines, which are drawn from the same events: their lines, size, weight,
+outline and box as the plan decided (:mod:`editor.captions.layout`)."""
 
 from __future__ import annotations
 
-from editor.assemble.edl import Edl
+import numpy as np
+from PIL import Image, ImageDraw
+
+from editor.assemble.edl import Caption, Edl
+from editor.captions.fonts import face_runs, load_font
+from editor.captions.layout import LINE_SPACING
+from editor.render.layers import Layer
 from editor.subtitles import Cue, srt_text
 
 
@@ -16,3 +25,40 @@ def caption_tracks(edl: Edl) -> dict[str, str]:
             Cue(caption.out_in, caption.out_out, caption.text)
         )
     return {language: srt_text(cues) for language, cues in sorted(by_language.items())}
+
+
+BACKING_OPACITY = 0.55
+"""Opacity of the dark box behind a caption's lines (preset ``captions.box``)."""
+
+
+def caption_image(caption: Caption) -> np.ndarray:
+    """The caption as drawn: an RGBA array the size of its box, its lines centred, white with
+    a black outline, each run in its face (:func:`editor.captions.fonts.face_runs`)."""
+    _, _, w, h = caption.box
+    image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if caption.backing:
+        radius = max(1, caption.size // 4)
+        draw.rounded_rectangle((0, 0, w - 1, h - 1), radius,
+                               fill=(0, 0, 0, round(255 * BACKING_OPACITY)))  # fmt: skip
+    pitch = caption.size * LINE_SPACING
+    top = (h - pitch * len(caption.lines)) / 2
+    for i, line in enumerate(caption.lines):
+        runs = face_runs(line, caption.language)
+        fonts = [load_font(face, caption.size, caption.weight) for _, face in runs]
+        widths = [font.getlength(run) for (run, _), font in zip(runs, fonts)]
+        x, y = (w - sum(widths)) / 2, top + (i + 0.5) * pitch
+        for (run, _), font, width in zip(runs, fonts, widths):
+            draw.text((x, y), run, font=font, anchor="lm", fill=(255, 255, 255, 255),
+                      stroke_width=caption.outline, stroke_fill=(0, 0, 0, 255))  # fmt: skip
+            x += width
+    return np.asarray(image)
+
+
+def caption_layers(edl: Edl) -> list[Layer]:
+    """A layer per caption of ``edl``, drawn once."""
+    fps = edl.fps
+    return [
+        Layer(caption_image(c), c.box[0], c.box[1], round(c.out_in * fps), round(c.out_out * fps))
+        for c in edl.captions
+    ]

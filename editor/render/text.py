@@ -27,23 +27,18 @@ is straight (not premultiplied) alpha, anti-aliased at edges, and deterministic.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-FONT_PACKAGE = "fontpkg_noto_sans"
-FONT_FILE = "NotoSans[wdth,wght].ttf"
+from editor.captions.fonts import LATIN, load_font
 
 TITLE_WEIGHT = 800
 BUTTON_WEIGHT = 650
-FONT_WIDTH = 100
-"""Width axis value: 100 is Noto Sans's normal width (its narrowest is 62)."""
 
 MIN_FONT_SIZE = 8
 MAX_FONT_SIZE = 512
@@ -106,34 +101,9 @@ class _Block:
 
 
 @functools.cache
-def font_path() -> Path:
-    """The Noto Sans variable font file inside the installed ``fontpkg-noto-sans`` package."""
-    path = Path(str(importlib.resources.files(FONT_PACKAGE) / "files" / FONT_FILE))
-    if not path.is_file():
-        raise FileNotFoundError(f"font file missing from package {FONT_PACKAGE}: {path}")
-    return path
-
-
-@functools.cache
 def _font(size: int, weight: int) -> ImageFont.FreeTypeFont:
-    """Noto Sans at ``size`` pixels and ``weight``, at normal width; loaded once per pair.
-
-    Axes are set by name, since the file's axis order (weight, then width) is not its name's.
-    """
-    font = ImageFont.truetype(str(font_path()), size)
-    values = []
-    for axis in font.get_variation_axes():
-        name = axis["name"]
-        name = name.decode() if isinstance(name, bytes) else str(name)
-        if name.lower().startswith("weight"):
-            value = weight
-        elif name.lower().startswith("width"):
-            value = FONT_WIDTH
-        else:
-            value = axis["default"]
-        values.append(min(max(value, axis["minimum"]), axis["maximum"]))
-    font.set_variation_by_axes(values)
-    return font
+    """Noto Sans at ``size`` pixels and ``weight``, at normal width; loaded once per pair."""
+    return load_font(LATIN, size, weight)
 
 
 def _block(font: ImageFont.FreeTypeFont, size: int, lines: Sequence[str]) -> _Block:
