@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from editor.captions.fonts import FACES, coverage
-from editor.render.text import ACCENT_COLOUR, text_image
+from editor.captions.fonts import FACES, coverage, load_font
+from editor.render.text import ACCENT_COLOUR, _font, text_image
 
 LONG_TITLE = "The night they came home: a story of courage, fear and hope."  # 60 characters
 LONG_BUTTON = "Watch the full trailer now on our channel"
@@ -111,3 +111,17 @@ def test_bad_style_raises(style):
 def test_bad_size_raises(size):
     with pytest.raises(ValueError):
         text_image("Hello", size, "title")
+
+
+@pytest.mark.parametrize("text", ["片段", "片段 שלום", "ตอนที่สอง", "الحلقة", "嘘話"])
+def test_titles_in_any_script_draw_real_glyphs(text):
+    """A missing glyph draws as the same box whatever the character, so a title and its
+    characters reversed would look alike; real glyphs differ."""
+    drawn = text_image(text, (800, 300), "title")
+    swapped = text_image(text[::-1], (800, 300), "title")
+    assert drawn[..., 3].any()
+    assert not np.array_equal(drawn[..., 3], swapped[..., 3])
+    for run, font in _font(60, 800).runs(text):
+        assert {c for c in run if not c.isspace()} <= coverage(
+            next(f for f in FACES.values() if load_font(f, 60, 800) is font)
+        )

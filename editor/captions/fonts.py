@@ -153,3 +153,48 @@ def load_font(face: Face, size: int, weight: int):
         values.append(min(max(value, axis["minimum"]), axis["maximum"]))
     font.set_variation_by_axes(values)
     return font
+
+
+class RunFont:
+    """Text of ``language`` at ``size`` and ``weight``, measured and drawn run by run in the
+    faces :func:`face_runs` picks: the few methods of a Pillow font that autocut uses, for
+    text that no single face draws whole."""
+
+    def __init__(self, language: str, size: int, weight: int) -> None:
+        self.language, self.size, self.weight = language, size, weight
+
+    def runs(self, text: str) -> list[tuple[str, object]]:
+        """``(run, Pillow font)`` pairs of ``text``."""
+        return [
+            (run, load_font(face, self.size, self.weight))
+            for run, face in face_runs(text, self.language)
+        ]
+
+    def getlength(self, text: str) -> float:
+        return sum(font.getlength(run) for run, font in self.runs(text))
+
+    def getbbox(self, text: str, anchor: str = "ls") -> tuple[float, float, float, float]:
+        """Ink box of ``text`` from its origin: left end of the baseline (``ls``) or its
+        middle (``ms``)."""
+        runs = self.runs(text) or [("", load_font(LATIN, self.size, self.weight))]
+        x, boxes = 0.0, []
+        for run, font in runs:
+            x0, y0, x1, y1 = font.getbbox(run, anchor="ls")
+            boxes.append((x + x0, y0, x + x1, y1))
+            x += font.getlength(run)
+        shift = x / 2 if anchor == "ms" else 0.0
+        return (
+            min(b[0] for b in boxes) - shift, min(b[1] for b in boxes),
+            max(b[2] for b in boxes) - shift, max(b[3] for b in boxes),
+        )  # fmt: skip
+
+    def draw(self, draw, xy: tuple[float, float], text: str, anchor: str = "ls", **style) -> None:
+        """Draw ``text`` with Pillow's ``draw`` at ``xy`` (baseline left ``ls``, or middle
+        ``ms``, or the left of its middle line ``lm``); ``style``: fill, stroke..."""
+        runs = self.runs(text)
+        x, y = xy
+        if anchor[0] == "m":
+            x -= sum(font.getlength(run) for run, font in runs) / 2
+        for run, font in runs:
+            draw.text((x, y), run, font=font, anchor="l" + anchor[1], **style)
+            x += font.getlength(run)

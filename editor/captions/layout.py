@@ -21,7 +21,7 @@ import math
 
 from editor.assemble.cards import caption_box
 from editor.assemble.edl import Caption
-from editor.captions.fonts import face_runs, load_font
+from editor.captions.fonts import RunFont
 from editor.captions.lines import break_units, join_lines, reading_length, set_lines
 from editor.preset import Captions
 
@@ -35,9 +35,7 @@ MAX_SPLITS = 3
 
 def line_width(line: str, language: str, size: int, weight: int) -> float:
     """Advance width of ``line`` in pixels, run by run in its faces."""
-    return sum(
-        load_font(face, size, weight).getlength(run) for run, face in face_runs(line, language)
-    )
+    return RunFont(language, size, weight).getlength(line)
 
 
 def outline_width(size: int, style: Captions) -> int:

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from editor.assemble.edl import Caption, Edl
-from editor.captions.fonts import face_runs, load_font
+from editor.captions.fonts import RunFont
 from editor.captions.layout import LINE_SPACING
 from editor.render.layers import Layer
 from editor.subtitles import Cue, srt_text
@@ -43,15 +43,11 @@ def caption_image(caption: Caption) -> np.ndarray:
                                fill=(0, 0, 0, round(255 * BACKING_OPACITY)))  # fmt: skip
     pitch = caption.size * LINE_SPACING
     top = (h - pitch * len(caption.lines)) / 2
+    font = RunFont(caption.language, caption.size, caption.weight)
     for i, line in enumerate(caption.lines):
-        runs = face_runs(line, caption.language)
-        fonts = [load_font(face, caption.size, caption.weight) for _, face in runs]
-        widths = [font.getlength(run) for (run, _), font in zip(runs, fonts)]
-        x, y = (w - sum(widths)) / 2, top + (i + 0.5) * pitch
-        for (run, _), font, width in zip(runs, fonts, widths):
-            draw.text((x, y), run, font=font, anchor="lm", fill=(255, 255, 255, 255),
-                      stroke_width=caption.outline, stroke_fill=(0, 0, 0, 255))  # fmt: skip
-            x += width
+        font.draw(draw, (w / 2, top + (i + 0.5) * pitch), line, anchor="mm",
+                  fill=(255, 255, 255, 255), stroke_width=caption.outline,
+                  stroke_fill=(0, 0, 0, 255))  # fmt: skip
     return np.asarray(image)
 
 

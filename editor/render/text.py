@@ -33,10 +33,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter
 
-from editor.captions.fonts import LATIN, load_font
+from editor.captions.fonts import RunFont
 
+TEXT_LANGUAGE = "und"
+"""Card text has no language of its own: Noto Sans first, other faces where it lacks a
+character (:func:`editor.captions.fonts.face_runs`)."""
 TITLE_WEIGHT = 800
 BUTTON_WEIGHT = 650
 
@@ -78,7 +81,7 @@ STYLES = ("title", "button")
 class _Block:
     """Lines set at one font size, each centred on x = 0, the first baseline at y = 0."""
 
-    font: ImageFont.FreeTypeFont
+    font: RunFont
     size: int
     lines: tuple[str, ...]
     line_height: int
@@ -101,12 +104,13 @@ class _Block:
 
 
 @functools.cache
-def _font(size: int, weight: int) -> ImageFont.FreeTypeFont:
-    """Noto Sans at ``size`` pixels and ``weight``, at normal width; loaded once per pair."""
-    return load_font(LATIN, size, weight)
+def _font(size: int, weight: int) -> RunFont:
+    """The text's faces at ``size`` pixels and ``weight``: Noto Sans, or whichever packaged
+    faces draw its characters (:func:`editor.captions.fonts.face_runs`)."""
+    return RunFont(TEXT_LANGUAGE, size, weight)
 
 
-def _block(font: ImageFont.FreeTypeFont, size: int, lines: Sequence[str]) -> _Block:
+def _block(font: RunFont, size: int, lines: Sequence[str]) -> _Block:
     """Measure ``lines`` set in ``font``: their joint ink box and the capital height."""
     line_height = round(size * LINE_SPACING)
     left = top = math.inf
@@ -120,7 +124,7 @@ def _block(font: ImageFont.FreeTypeFont, size: int, lines: Sequence[str]) -> _Bl
     return _Block(font, size, tuple(lines), line_height, ink, cap_height)
 
 
-def _balanced_lines(words: Sequence[str], count: int, font: ImageFont.FreeTypeFont) -> list[str]:
+def _balanced_lines(words: Sequence[str], count: int, font: RunFont) -> list[str]:
     """Split ``words`` into at most ``count`` lines whose longest line is as short as possible.
 
     Binary search on the line-width limit: the smallest limit at which greedy filling needs no
@@ -199,7 +203,7 @@ def _fit(
     return found
 
 
-def _hard_wrap(words: Sequence[str], font: ImageFont.FreeTypeFont, limit: float) -> list[str]:
+def _hard_wrap(words: Sequence[str], font: RunFont, limit: float) -> list[str]:
     """Greedy wrap to ``limit`` pixels, breaking inside words that are wider than a line."""
     lines: list[str] = []
     current = ""
@@ -250,7 +254,7 @@ def _draw_lines(mask: Image.Image, block: _Block, x: int, y: int) -> None:
     """Draw ``block`` in white on the greyscale ``mask`` with its origin at (x, y)."""
     draw = ImageDraw.Draw(mask)
     for i, line in enumerate(block.lines):
-        draw.text((x, y + i * block.line_height), line, fill=255, font=block.font, anchor="ms")
+        block.font.draw(draw, (x, y + i * block.line_height), line, anchor="ms", fill=255)
 
 
 def _over(
