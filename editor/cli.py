@@ -215,6 +215,7 @@ def _run_command(command: str, argv: list[str]) -> int:
 
 
 def _check(argv: list[str]) -> int:
+    from editor.captions.check import caption_problems
     from editor.media.check import PLATFORMS, read_facts, violations
 
     parser = argparse.ArgumentParser(
@@ -249,7 +250,10 @@ def _check(argv: list[str]) -> int:
             print(f"{video}: {name}: {problem}")
         if not problems:
             print(f"{video}: ok for {', '.join(names)}")
-        failed = failed or bool(problems)
+        captions = caption_problems(video)
+        for problem in captions:
+            print(f"{video}: {problem}")
+        failed = failed or bool(problems) or bool(captions)
         if facts.loudness is not None:
             print(f"{video}: {_loudness_report(facts, [PLATFORMS[n] for n in names])}")
     return 1 if failed else 0
