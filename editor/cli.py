@@ -127,6 +127,13 @@ def _make_parser() -> argparse.ArgumentParser:
         "inputs also use <video>.<lang>.srt beside each video",
     )
     parser.add_argument(
+        "--texts",
+        type=Path,
+        metavar="FILE",
+        help="TOML file of the cards' title and call to action per subtitle language "
+        "([th] title = ... call_to_action = ...)",
+    )
+    parser.add_argument(
         "--subs-encoding",
         metavar="NAME",
         help="text encoding of the subtitle files (default: found: UTF-8, UTF-16, GB18030, "
@@ -171,6 +178,7 @@ def _make(argv: list[str]) -> int:
         use_cache=not args.no_cache,
         subtitles=args.subs,
         subtitles_encoding=args.subs_encoding,
+        texts=args.texts,
         hooks=hooks,
     )
     from editor.assemble.summary import lint, summary_lines

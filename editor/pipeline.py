@@ -21,6 +21,7 @@ from editor.assemble.variants import distinct_edits
 from editor.atomic import writable_folder, write_text
 from editor.batch.analyses import analyse_many
 from editor.captions.languages import match_subtitles
+from editor.captions.texts import localized, read_texts
 from editor.captions.timing import with_captions
 from editor.errors import AutocutError
 from editor.inputs import EDL_SUFFIX, collect_videos
@@ -123,6 +124,7 @@ def make(
     use_cache: bool = True,
     subtitles: Sequence[str] = (),
     subtitles_encoding: str | None = None,
+    texts: Path | None = None,
     hooks: Hooks = Hooks(),
 ) -> Report:
     """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``.
@@ -139,10 +141,12 @@ def make(
     (:mod:`editor.captions.languages`), each output is made once per language, as
     ``<name>.<lang>.mp4`` with that language's captions burned in and as a soft track, and
     ``<name>.<lang>.srt`` retimed to it; one analysis and one plan serve every language.
+    ``texts`` is a TOML file of each language's card texts (:mod:`editor.captions.texts`).
     All subtitle files are read before any analysis, so a bad one stops the run at once.
     """
     logo_info = read_logo(logo) if logo is not None else None
     wanted = read_subtitle_files(inputs, outdir, subtitles, subtitles_encoding)
+    card_texts = read_texts(texts) if texts is not None else {}
     with_file = preset.music.enabled and bool(preset.music.file)
     if with_file:
         check_music(Path(preset.music.file))
@@ -174,9 +178,12 @@ def make(
             edl, named = edit, name
             if language is not None:
                 edl = with_captions(edit, {language: by_language[language]}, preset.captions)
+                edl = localized(edl, language, card_texts.get(language))
                 named = f"{name}.{language}"
                 if not edl.captions:
                     notes.append(f"{named}: no {language} subtitle line is heard in this cut")
+                if card_texts and language not in card_texts:
+                    notes.append(f"{named}: the cards keep their text (no [{language}] in {texts})")
             outputs.append(_deliver(edl, named, outdir, dry_run, hooks))
     return Report(tuple(outputs), tuple(skipped), tuple(notes))
 

@@ -88,11 +88,13 @@ class Segment:
 @dataclass(frozen=True)
 class Text:
     """A block of text fitted (wrapped, then shrunk until it fits) into ``box`` (output
-    pixels ``[x, y, w, h]``). ``style`` is "title" or "button"."""
+    pixels ``[x, y, w, h]``). ``style`` is "title" or "button"; ``language`` the text's
+    language tag ("und" when unknown), which picks its font faces."""
 
     text: str
     box: tuple[int, int, int, int]
     style: str
+    language: str = "und"
 
 
 @dataclass(frozen=True)

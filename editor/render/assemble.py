@@ -194,7 +194,7 @@ def card_picture(card: Card, edl: Edl, media: Media) -> Planes:
     layers = [mp.ImageClip(background, duration=1.0)]
     for text in card.texts:
         x, y, w, h = text.box
-        rgba = text_image(text.text, (w, h), text.style)
+        rgba = text_image(text.text, (w, h), text.style, text.language)
         mask = mp.ImageClip(rgba[..., 3].astype(np.float64) / 255.0, is_mask=True, duration=1.0)
         layer = mp.ImageClip(np.ascontiguousarray(rgba[..., :3]), duration=1.0)
         layers.append(layer.with_mask(mask).with_position((x, y)))

@@ -104,10 +104,10 @@ class _Block:
 
 
 @functools.cache
-def _font(size: int, weight: int) -> RunFont:
+def _font(size: int, weight: int, language: str = TEXT_LANGUAGE) -> RunFont:
     """The text's faces at ``size`` pixels and ``weight``: Noto Sans, or whichever packaged
     faces draw its characters (:func:`editor.captions.fonts.face_runs`)."""
-    return RunFont(TEXT_LANGUAGE, size, weight)
+    return RunFont(language, size, weight)
 
 
 def _block(font: RunFont, size: int, lines: Sequence[str]) -> _Block:
@@ -161,6 +161,7 @@ def _balanced_lines(words: Sequence[str], count: int, font: RunFont) -> list[str
 def _fit(
     words: Sequence[str],
     weight: int,
+    language: str,
     line_counts: Sequence[int],
     max_size: int,
     ratio: Callable[[_Block], float],
@@ -175,7 +176,7 @@ def _fit(
     counts = sorted({min(c, len(words)) for c in line_counts})
 
     def attempt(size: int) -> tuple[_Block | None, float]:
-        font = _font(size, weight)
+        font = _font(size, weight, language)
         best = 0.0
         for count in counts:
             block = _block(font, size, _balanced_lines(words, count, font))
@@ -229,13 +230,14 @@ def _hard_wrap(words: Sequence[str], font: RunFont, limit: float) -> list[str]:
 def _fallback(
     words: Sequence[str],
     weight: int,
+    language: str,
     max_lines: int,
     limit: float,
     ratio: Callable[[_Block], float],
 ) -> _Block:
     """Text too long for its box even at the minimum size: wrap hard, keep what fits, and end
     the last kept line with an ellipsis. What still overflows is clipped when drawn."""
-    font = _font(MIN_FONT_SIZE, weight)
+    font = _font(MIN_FONT_SIZE, weight, language)
     lines = _hard_wrap(words, font, limit)
     for count in range(min(max_lines, len(lines)), 0, -1):
         kept = lines[:count]
@@ -288,7 +290,7 @@ def _inner(w: int, h: int) -> tuple[int, int]:
     return w - 2 * max(1, round(w * MARGIN)), h - 2 * max(1, round(h * MARGIN))
 
 
-def _title(words: Sequence[str], w: int, h: int) -> np.ndarray:
+def _title(words: Sequence[str], w: int, h: int, language: str) -> np.ndarray:
     """White text with its shadow, centred; ink within the margin, the shadow within the
     array less its outermost pixel (where the blur's faint tail is cut off)."""
     out = np.zeros((h, w, 4), np.uint8)
@@ -306,10 +308,10 @@ def _title(words: Sequence[str], w: int, h: int) -> np.ndarray:
         )
 
     max_size = min(MAX_FONT_SIZE, h // 2)
-    block = _fit(words, TITLE_WEIGHT, range(1, TITLE_MAX_LINES + 1), max_size, ratio)
+    block = _fit(words, TITLE_WEIGHT, language, range(1, TITLE_MAX_LINES + 1), max_size, ratio)
     if block is None:
         limit = min(inner_w, w - 2 - 2 * _shadow_geometry(MIN_FONT_SIZE)[2])
-        block = _fallback(words, TITLE_WEIGHT, TITLE_MAX_LINES, limit, ratio)
+        block = _fallback(words, TITLE_WEIGHT, language, TITLE_MAX_LINES, limit, ratio)
 
     # Draw on a canvas one pixel smaller on every side: the border stays clear by construction.
     cw, ch = w - 2, h - 2
@@ -336,7 +338,7 @@ def _pill_size(block: _Block) -> tuple[int, int]:
     return block.width + 2 * pad_x, height
 
 
-def _button(words: Sequence[str], w: int, h: int) -> np.ndarray:
+def _button(words: Sequence[str], w: int, h: int, language: str) -> np.ndarray:
     """An accent pill centred in the array, within the margin, with white text centred in it
     (its capitals' box centred vertically, its ink horizontally)."""
     out = np.zeros((h, w, 4), np.uint8)
@@ -349,15 +351,15 @@ def _button(words: Sequence[str], w: int, h: int) -> np.ndarray:
         return min(inner_w / pill_w, inner_h / pill_h)
 
     max_size = min(MAX_FONT_SIZE, h // 2)
-    block = _fit(words, BUTTON_WEIGHT, (1,), max_size, ratio)
+    block = _fit(words, BUTTON_WEIGHT, language, (1,), max_size, ratio)
     if len(words) > 1:
-        two = _fit(words, BUTTON_WEIGHT, (BUTTON_MAX_LINES,), max_size, ratio)
+        two = _fit(words, BUTTON_WEIGHT, language, (BUTTON_MAX_LINES,), max_size, ratio)
         if two is not None and (block is None or block.size < BUTTON_ONE_LINE_RATIO * two.size):
             block = two
     if block is None:
-        one_line = _block(_font(MIN_FONT_SIZE, BUTTON_WEIGHT), MIN_FONT_SIZE, ["x"])
+        one_line = _block(_font(MIN_FONT_SIZE, BUTTON_WEIGHT, language), MIN_FONT_SIZE, ["x"])
         limit = inner_w - (_pill_size(one_line)[0] - one_line.width)
-        block = _fallback(words, BUTTON_WEIGHT, BUTTON_MAX_LINES, limit, ratio)
+        block = _fallback(words, BUTTON_WEIGHT, language, BUTTON_MAX_LINES, limit, ratio)
 
     pill_w, pill_h = _pill_size(block)
     pill_w, pill_h = min(pill_w, inner_w), min(pill_h, inner_h)
@@ -380,14 +382,17 @@ def _button(words: Sequence[str], w: int, h: int) -> np.ndarray:
     return out
 
 
-def text_image(text: str, size: tuple[int, int], style: str) -> np.ndarray:
+def text_image(
+    text: str, size: tuple[int, int], style: str, language: str = TEXT_LANGUAGE
+) -> np.ndarray:
     """Render ``text`` as an RGBA uint8 array of shape (h, w, 4) for ``size = (w, h)``.
 
     ``style`` is ``"title"`` (white, extra bold, soft shadow, up to 3 lines) or ``"button"``
     (white semibold text on an accent pill, up to 2 lines). Everything drawn lies inside the
     array and clear of its outermost pixels; the rest is transparent, as is the whole array
-    for empty or whitespace-only text. Raises ValueError for another style or a size that is
-    not two positive integers.
+    for empty or whitespace-only text. ``language`` picks the faces (a Chinese title in
+    Chinese forms, a Japanese one in Japanese). Raises ValueError for another style or a size
+    that is not two positive integers.
     """
     if style not in STYLES:
         raise ValueError(f"unknown text style {style!r}; expected one of {', '.join(STYLES)}")
@@ -399,5 +404,5 @@ def text_image(text: str, size: tuple[int, int], style: str) -> np.ndarray:
     if not words:
         return np.zeros((h, w, 4), np.uint8)
     if style == "title":
-        return _title(words, w, h)
-    return _button(words, w, h)
+        return _title(words, w, h, language)
+    return _button(words, w, h, language)
