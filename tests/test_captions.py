@@ -19,7 +19,7 @@ from editor.assemble.cards import caption_box, safe_box
 from editor.assemble.edl import Caption, Edl
 from editor.captions.languages import track_language
 from editor.subtitles import Cue, read_subtitles
-from tests.conftest import SAMPLE_FOOTAGE, run_cli
+from tests.conftest import ROOT, SAMPLE_FOOTAGE, run_cli
 
 SUBTITLES = Path(__file__).resolve().parents[1] / "fixtures" / "subtitles"
 LANGUAGES = ("ar", "en", "es", "ja", "th", "zh")
@@ -47,10 +47,14 @@ class Made:
                 shutil.copy(source, footage / source.name)
         texts = folder / "texts.toml"
         texts.write_text(TEXTS, encoding="utf-8")
+        preset = folder / "teaser.toml"  # the teaser at 720x1280: six renders stay quick
+        teaser = (ROOT / "presets" / "teaser.toml").read_text(encoding="utf-8")
+        preset.write_text(teaser + "\n[output]\nwidth = 720\nheight = 1280\n", encoding="utf-8")
         self.out = folder / "out"
         self.result = run_cli(
-            str(footage), "--preset", "teaser", "-o", str(self.out), "--texts", str(texts), *given
-        )
+            str(footage), "--preset", str(preset), "-o", str(self.out), "--texts", str(texts),
+            *given,
+        )  # fmt: skip
 
     def path(self, language: str, suffix: str) -> Path:
         return self.out / f"footage_teaser.{language}{suffix}"
