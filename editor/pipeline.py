@@ -28,7 +28,7 @@ from editor.inputs import EDL_SUFFIX, collect_videos
 from editor.media.encode import AUDIO_RATE
 from editor.media.probe import Media
 from editor.preset import Preset
-from editor.render.assemble import render_edl
+from editor.render.assemble import Edition, render_editions
 from editor.render.captions import caption_tracks
 from editor.render.sound import read_sound
 from editor.sound.beats import BeatTrack, track_beats
@@ -174,6 +174,7 @@ def make(
     outputs = []
     for number, edit in enumerate(edits, start=1):
         name = base if variants == 1 else f"{base}_v{number}"
+        editions = []
         for language in sorted(by_language) or [None]:
             edl, named = edit, name
             if language is not None:
@@ -184,24 +185,35 @@ def make(
                     notes.append(f"{named}: no {language} subtitle line is heard in this cut")
                 if card_texts and language not in card_texts:
                     notes.append(f"{named}: the cards keep their text (no [{language}] in {texts})")
-            outputs.append(_deliver(edl, named, outdir, dry_run, hooks))
+            editions.append((named, edl))
+        outputs += _deliver(name, editions, outdir, dry_run, hooks)
     return Report(tuple(outputs), tuple(skipped), tuple(notes))
 
 
-def _deliver(edl: Edl, name: str, outdir: Path, dry_run: bool, hooks: Hooks) -> Output:
-    """Render ``edl`` as ``<name>.mp4`` with its cover, EDL and (with captions) retimed
-    SubRip file beside it; only the plan on a dry run."""
+def _deliver(
+    name: str, editions: list[tuple[str, Edl]], outdir: Path, dry_run: bool, hooks: Hooks
+) -> list[Output]:
+    """Render each ``(name, EDL)`` of one edit as ``<name>.mp4`` with its cover, EDL and
+    (with captions) retimed SubRip file beside it, all in one render
+    (:func:`render_editions`); only the plans on a dry run."""
     if dry_run:
-        return Output(name, edl, None, None)
-    cover = outdir / f"{name}.jpg"
-    progress = hooks.render_progress(name, edl.frame_count) if hooks.render_progress else None
-    video = render_edl(edl, outdir / f"{name}.mp4", cover=cover, progress=progress)
-    tracks = caption_tracks(edl)  # one language per output
-    if tracks:
-        write_text(outdir / f"{name}.srt", "".join(tracks.values()))
-    edl_path = outdir / f"{name}{EDL_SUFFIX}"
-    write_text(edl_path, edl.to_json())
-    return Output(name, edl, video, edl_path, cover)
+        return [Output(named, edl, None, None) for named, edl in editions]
+    frames = editions[0][1].frame_count
+    progress = hooks.render_progress(name, frames) if hooks.render_progress else None
+    render_editions(
+        [Edition(edl, outdir / f"{named}.mp4", outdir / f"{named}.jpg") for named, edl in editions],
+        progress=progress,
+    )
+    outputs = []
+    for named, edl in editions:
+        tracks = caption_tracks(edl)  # one language per output
+        if tracks:
+            write_text(outdir / f"{named}.srt", "".join(tracks.values()))
+        edl_path = outdir / f"{named}{EDL_SUFFIX}"
+        write_text(edl_path, edl.to_json())
+        video, cover = outdir / f"{named}.mp4", outdir / f"{named}.jpg"
+        outputs.append(Output(named, edl, video, edl_path, cover))
+    return outputs
 
 
 def music_beats(preset: Preset) -> BeatTrack:

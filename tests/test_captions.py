@@ -18,6 +18,7 @@ import pytest
 from editor.assemble.cards import caption_box, safe_box
 from editor.assemble.edl import Caption, Edl
 from editor.captions.languages import track_language
+from editor.render.assemble import render_edl
 from editor.subtitles import Cue, read_subtitles
 from tests.conftest import ROOT, SAMPLE_FOOTAGE, run_cli
 
@@ -191,3 +192,23 @@ def test_burned_captions_appear_on_time_inside_their_box(made, other):
             assert not changed[first - 1]
         if last + 1 < len(changed) and not _showing(en.captions + them.captions, last + 1, en.fps):
             assert not changed[last + 1]
+
+
+def _sound(path: Path) -> np.ndarray:
+    with av.open(str(path)) as container:
+        return np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=1)
+
+
+def test_an_edition_made_with_five_others_is_what_it_would_be_alone(made, tmp_path):
+    """The six languages share one composition, one sound and six encoders at once; the
+    Chinese edition (its own cards and captions) rendered on its own is the same file's
+    worth of pictures, sound and cover."""
+    alone, cover = tmp_path / "zh.mp4", tmp_path / "zh.jpg"
+    render_edl(made.edl("zh"), alone, cover=cover)
+    together = _frames(made.path("zh", ".mp4"))
+    by_itself = _frames(alone)
+    assert len(together) == len(by_itself) == made.edl("zh").frame_count
+    for index, (a, b) in enumerate(zip(together, by_itself)):
+        assert np.array_equal(a, b), f"frame {index} differs"
+    assert np.array_equal(_sound(made.path("zh", ".mp4")), _sound(alone))
+    assert made.path("zh", ".jpg").read_bytes() == cover.read_bytes()

@@ -28,8 +28,8 @@ from editor.media.check import PLATFORMS, read_facts, violations
 from editor.media.encode import AUDIO_RATE
 from editor.media.probe import probe
 from editor.preset import load_preset
-from editor.render.assemble import SourceReader, laid_out
 from editor.render.frames import from_rgb
+from editor.render.pictures import SourceReader, laid_out
 from editor.render.sound import mix_audio
 from tests.conftest import SAMPLE_FOOTAGE, run_cli
 from tests.test_loudness import decoded

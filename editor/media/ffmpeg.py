@@ -9,13 +9,14 @@ Lookup order, first hit wins:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -57,22 +58,51 @@ def pipe_to_ffmpeg(args: list[str], chunks: Iterable, *, what: str | Path) -> No
 
     If the producer of ``chunks`` fails, ffmpeg is stopped and the producer's error passes on.
     """
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
+    pipe_to_many([(args, what)], ((chunk,) for chunk in chunks))
+
+
+def pipe_to_many(runs: Sequence[tuple[list[str], str | Path]], chunks: Iterable[Sequence]) -> None:
+    """Run one ffmpeg per ``(args, what)`` of ``runs`` at once, each reading ``-i -``, and
+    feed run ``k`` the ``k``-th item of every tuple of ``chunks``; on failure raise one clear
+    error about the ``what`` of the first run that failed.
+
+    The runs take their chunks in turn from one thread: each run buffers its input, so all of
+    them encode at once, and none gets ahead of the others by more than its buffer. A run
+    that stops reading gets nothing more (its exit status says why) while the others go on.
+    If the producer of ``chunks`` fails, every ffmpeg is stopped and the producer's error
+    passes on.
+    """
+    base = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    with contextlib.ExitStack() as stack:
+        errs = [stack.enter_context(tempfile.TemporaryFile()) for _ in runs]
+        procs: list[subprocess.Popen] = []
         try:
-            for chunk in chunks:
-                proc.stdin.write(memoryview(np.ascontiguousarray(chunk)).cast("B"))
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg stopped reading: its exit status below says why
+            for (args, _what), err in zip(runs, errs):
+                procs.append(subprocess.Popen([*base, *args], stdin=subprocess.PIPE,
+                                              stdout=subprocess.DEVNULL, stderr=err))  # fmt: skip
+            open_ = list(procs)
+            for chunk_set in chunks:
+                for k, proc in enumerate(open_):
+                    if proc is None:
+                        continue
+                    try:
+                        proc.stdin.write(memoryview(np.ascontiguousarray(chunk_set[k])).cast("B"))
+                    except BrokenPipeError:
+                        open_[k] = None  # ffmpeg stopped reading: its exit status says why
+            for proc in procs:
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
         except BaseException:
-            proc.kill()
-            proc.wait()
+            for proc in procs:
+                proc.kill()
+                proc.wait()
             raise
-        if proc.wait() != 0:
-            err.seek(0)
-            raise AutocutError(what, ffmpeg_failure(proc.returncode, err.read()))
+        for proc in procs:
+            proc.wait()
+        for proc, (_args, what), err in zip(procs, runs, errs):
+            if proc.returncode != 0:
+                err.seek(0)
+                raise AutocutError(what, ffmpeg_failure(proc.returncode, err.read()))
 
 
 def ffmpeg_failure(returncode: int, stderr: bytes) -> str:
