@@ -20,6 +20,7 @@ from editor.assemble.trailer import Logo, plan_trailer
 from editor.assemble.variants import distinct_edits
 from editor.atomic import writable_folder, write_text
 from editor.batch.analyses import analyse_many
+from editor.captions.fonts import user_face
 from editor.captions.languages import match_subtitles
 from editor.captions.texts import localized, read_texts
 from editor.captions.timing import with_captions
@@ -150,6 +151,8 @@ def make(
     with_file = preset.music.enabled and bool(preset.music.file)
     if with_file:
         check_music(Path(preset.music.file))
+    if preset.captions.font:
+        user_face(preset.captions.font)  # a font that cannot be read stops the run at once
     if not dry_run:
         writable_folder(outdir)
     analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache, outdir=outdir)

@@ -195,7 +195,14 @@ class Captions:
     How (:mod:`editor.captions.layout`): at most two lines of at most ``max_chars`` characters
     (wide ones count two), ``size`` pixels high on a 1920-pixel-high frame (scaled to the
     output), down to ``min_size`` when a line does not fit; ``weight`` 100-900; a black
-    ``outline`` (a share of the size) and, with ``box``, a dark box behind the lines."""
+    ``outline`` (a share of the size), a soft black ``shadow`` below and right of the letters
+    (its offset a share of the size; 0: none) and, with ``box``, a dark box behind the lines.
+    ``font`` is a font file (TrueType or OpenType; a path in a preset file is taken from the
+    preset's folder) that sets every line whose characters it all has; other lines keep the
+    packaged face of their script, so nothing shows as a box. ``position`` is where the
+    captions' lowest line may reach, as a share of the safe box's height from its top: 1.0
+    just above the platforms' buttons, 0.5 mid-frame; they rise from there, in a band a
+    quarter of the safe box high."""
 
     min_on_screen: float = 0.8
     reading_speed: float = 20.0
@@ -205,6 +212,9 @@ class Captions:
     outline: float = 0.09
     box: bool = False
     max_chars: int = 42
+    shadow: float = 0.0
+    font: str = ""
+    position: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -281,6 +291,8 @@ BOUNDS: dict[str, Bound] = {
     "captions.weight": (100, 900, True),
     "captions.outline": (0.0, 0.3, True),
     "captions.max_chars": (8, 80, True),
+    "captions.shadow": (0.0, 0.3, True),
+    "captions.position": (0.25, 1.0, True),
 }
 """The range of every number in a preset, by dotted key."""
 ACT_BOUNDS: dict[str, Bound] = {
@@ -336,6 +348,11 @@ def load_preset(name_or_path: str) -> Preset:
     if music and not Path(music).is_absolute():  # a preset's music sits beside it
         music = str((path.parent / music).resolve())
         preset = dataclasses.replace(preset, music=dataclasses.replace(preset.music, file=music))
+    font = preset.captions.font
+    if font and not Path(font).is_absolute():  # so does its font
+        font = str((path.parent / font).resolve())
+        captions = dataclasses.replace(preset.captions, font=font)
+        preset = dataclasses.replace(preset, captions=captions)
     return preset
 
 
@@ -435,6 +452,8 @@ def _check_ranges(preset: Preset, source: str) -> None:
         raise AutocutError(source, f"'music.bpm' must be 0 (from the seed) or {MIN_BPM:g}-200")
     if len(preset.music.file) > 4096:
         raise AutocutError(source, "'music.file' is too long for a path")
+    if len(preset.captions.font) > 4096:
+        raise AutocutError(source, "'captions.font' is too long for a path")
     if preset.framing.split not in SPLITS:
         raise AutocutError(source, f"'framing.split' must be one of {', '.join(SPLITS)}")
     if preset.sound.loudness not in LOUDNESS:

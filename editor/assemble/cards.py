@@ -55,10 +55,17 @@ def end_card_boxes(width: int, height: int) -> tuple[Box, Box]:
     return _band(box, 0.16, 0.48), _band(box, 0.58, 0.74, width=0.86)
 
 
-def caption_box(width: int, height: int) -> Box:
-    """Where subtitle lines go: the bottom quarter of the safe box, above the platforms'
-    buttons and progress bar, below faces (framed in the upper two thirds)."""
-    return _band(safe_box(width, height), 0.75, 1.0)
+CAPTION_BAND = 0.25
+"""Height of the caption band, as a share of the safe box's: room for two lines at the
+largest caption size."""
+
+
+def caption_box(width: int, height: int, position: float = 1.0) -> Box:
+    """Where subtitle lines go: the band of the safe box that ends ``position`` of its height
+    down. By default its bottom quarter, above the platforms' buttons and progress bar,
+    below faces (framed in the upper two thirds)."""
+    bottom = min(1.0, max(CAPTION_BAND, position))
+    return _band(safe_box(width, height), bottom - CAPTION_BAND, bottom)
 
 
 def logo_box(width: int, height: int, logo_size: tuple[int, int]) -> Box:

@@ -135,8 +135,10 @@ class Overlay:
 class Caption:
     """A subtitle line in ``language`` on screen from ``out_in`` to ``out_out`` (output
     seconds, on frame boundaries): ``text`` as the subtitle file has it, set as ``lines``
-    at ``size`` pixels and ``weight``, white with a black ``outline`` (pixels), over a dark
-    box when ``backing``, centred in ``box`` (output pixels ``[x, y, w, h]``)."""
+    at ``size`` pixels and ``weight``, white with a black ``outline`` (pixels) and a soft
+    ``shadow`` that far below and right (pixels; 0: none), over a dark box when ``backing``,
+    centred in ``box`` (output pixels ``[x, y, w, h]``); ``font`` is a font file tried
+    before the packaged faces ("": those alone, :mod:`editor.captions.fonts`)."""
 
     text: str
     language: str
@@ -148,6 +150,8 @@ class Caption:
     weight: int = 700
     outline: int = 0
     backing: bool = False
+    shadow: int = 0
+    font: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ License), never from the machine, so captions look the same everywhere:
 - Noto Sans Thai, Noto Sans Arabic (also Persian and Urdu), Noto Sans Devanagari (Hindi,
   Marathi, Nepali), and Heebo for Hebrew (no Noto Hebrew is packaged).
 
-Each of these also holds basic Latin, so a brand name inside a line still shows. A caption
+Each of these also holds basic Latin, so a brand name inside a line still shows. A preset's
+own font (``[captions] font``, :func:`user_face`) comes first: it sets every line whose
+characters it all has, and a line it cannot draw whole falls back as below. A caption
 whose characters its language's face lacks (a Chinese name in a Thai line) is set in the
 first face that has them all, trying the language's own, then Noto Sans, then the CJK face
 the characters suggest (Japanese beside kana, Korean beside Hangul, else Chinese), then the others;
@@ -24,6 +26,7 @@ import functools
 import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
+from struct import error as struct_error
 
 from editor.errors import AutocutError
 
@@ -39,6 +42,8 @@ class Face:
 
     @property
     def path(self) -> Path:
+        if not self.package:  # a user's font file
+            return Path(self.file)
         if self.package == "noto_cjk_sans_otc":
             return Path(str(importlib.resources.files(self.package) / self.file))
         return Path(str(importlib.resources.files(self.package) / "files" / self.file))
@@ -76,13 +81,36 @@ def script_key(language: str) -> str:
     return primary if primary in FACES else "latin"
 
 
-def face_runs(text: str, language: str) -> list[tuple[str, Face]]:
+@functools.cache
+def user_face(path: str) -> Face:
+    """The font file at ``path`` as a face (the first of a collection), or one AutocutError
+    naming the file and what is wrong with it."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(path, fontNumber=0, lazy=True)
+        if font.getBestCmap() is None:
+            raise AutocutError(path, "the font maps no characters")
+        family = font["name"].getBestFamilyName() or Path(path).stem
+    except FileNotFoundError:
+        raise AutocutError(path, "no such font file") from None
+    except IsADirectoryError:
+        raise AutocutError(path, "is a folder, not a font file") from None
+    except TTLibError:
+        raise AutocutError(path, "not a TrueType or OpenType font") from None
+    except (OSError, KeyError, AssertionError, ValueError, struct_error) as exc:
+        raise AutocutError(path, f"cannot be read as a font ({exc})") from None
+    return Face(family, "", str(Path(path).resolve()))
+
+
+def face_runs(text: str, language: str, font: str = "") -> list[tuple[str, Face]]:
     """``text`` of ``language`` as runs, each set in one face (module notes): one run when a
     face has every character; else each character in the face of the run it continues if
-    that face has it, or the first face in order that does. One AutocutError naming the
-    characters no installed face has."""
+    that face has it, or the first face in order that does. ``font`` is a user's font file
+    tried first. One AutocutError naming the characters no installed face has."""
     own = FACES[script_key(language)]
-    order = [own, LATIN, FACES[_cjk_guess(text)]]
+    order = [user_face(font)] if font else []
+    order += [own, LATIN, FACES[_cjk_guess(text)]]
     order += [f for f in FACES.values() if f not in order]
     needed = {c for c in text if _drawn(c)}
     for face in order:
@@ -160,14 +188,14 @@ class RunFont:
     faces :func:`face_runs` picks: the few methods of a Pillow font that autocut uses, for
     text that no single face draws whole."""
 
-    def __init__(self, language: str, size: int, weight: int) -> None:
-        self.language, self.size, self.weight = language, size, weight
+    def __init__(self, language: str, size: int, weight: int, font: str = "") -> None:
+        self.language, self.size, self.weight, self.font = language, size, weight, font
 
     def runs(self, text: str) -> list[tuple[str, object]]:
         """``(run, Pillow font)`` pairs of ``text``."""
         return [
             (run, load_font(face, self.size, self.weight))
-            for run, face in face_runs(text, self.language)
+            for run, face in face_runs(text, self.language, self.font)
         ]
 
     def getlength(self, text: str) -> float:

@@ -3,8 +3,9 @@
 The plan fixes everything a renderer draws, so the EDL names each caption's lines, size and
 box, and every output (each language, the soft track, a re-render from the EDL) agrees.
 
-- **Where.** Inside the caption band (:func:`editor.assemble.cards.caption_box`: the bottom
-  quarter of the safe box), centred, the last line at the bottom of the band.
+- **Where.** Inside the caption band (:func:`editor.assemble.cards.caption_box`: by default
+  the bottom quarter of the safe box, higher with a smaller ``position``), centred, the
+  last line at the bottom of the band.
 - **How big.** The preset's size, scaled from a 1920-pixel-high frame; smaller, in steps,
   down to its smallest size when the text does not fit two lines. A line is at most the
   band's width less the outline, and at most ``max_chars`` characters (wide ones count two).
@@ -12,7 +13,8 @@ box, and every output (each language, the soft track, a re-render from the EDL) 
   the break nearest its middle, each half on screen for its share of the reading length,
   on frame boundaries, and set again. Nothing is ever cut off or shrunk past legibility.
 - Widths are the fonts' own advances, run by run in the faces :mod:`editor.captions.fonts`
-  picks, shaped as they will be drawn.
+  picks (the preset's ``font`` first), shaped as they will be drawn. The box leaves room
+  for the outline and the shadow.
 """
 
 from __future__ import annotations
@@ -33,13 +35,17 @@ MAX_SPLITS = 3
 """A caption is split at most this deep (up to eight parts) before it is set as it is."""
 
 
-def line_width(line: str, language: str, size: int, weight: int) -> float:
+def line_width(line: str, language: str, size: int, weight: int, font: str = "") -> float:
     """Advance width of ``line`` in pixels, run by run in its faces."""
-    return RunFont(language, size, weight).getlength(line)
+    return RunFont(language, size, weight, font).getlength(line)
 
 
 def outline_width(size: int, style: Captions) -> int:
     return math.ceil(size * style.outline)
+
+
+def shadow_offset(size: int, style: Captions) -> int:
+    return math.ceil(size * style.shadow)
 
 
 def lay_out(
@@ -47,7 +53,7 @@ def lay_out(
 ) -> list[Caption]:
     """``caption`` set on a ``width`` x ``height`` frame: one caption, or several in a row
     when it is too long for two lines (module notes)."""
-    band = caption_box(width, height)
+    band = caption_box(width, height, style.position)
     scale = height / REFERENCE_HEIGHT
     largest = max(1, round(style.size * scale))
     smallest = min(largest, max(1, round(style.min_size * scale)))
@@ -63,13 +69,12 @@ def lay_out(
 
 
 def _lines_at(caption: Caption, size: int, band_width: float, style: Captions) -> list[str] | None:
-    limit = band_width - 2 * outline_width(size, style)
+    limit = band_width - 2 * (outline_width(size, style) + shadow_offset(size, style))
     per_char = limit / style.max_chars
 
     def measure(line: str) -> float:
-        return max(
-            line_width(line, caption.language, size, style.weight), reading_length(line) * per_char
-        )
+        width = line_width(line, caption.language, size, style.weight, style.font)
+        return max(width, reading_length(line) * per_char)
 
     return set_lines(caption.text, caption.language, limit, measure)
 
@@ -78,8 +83,10 @@ def _placed(
     caption: Caption, lines: list[str], size: int, band: tuple[int, int, int, int], style: Captions
 ) -> Caption:
     """``caption`` with ``lines`` at ``size``, its box centred at the bottom of ``band``."""
-    pad = outline_width(size, style) + math.ceil(size * 0.15)
-    text_w = max(line_width(line, caption.language, size, style.weight) for line in lines)
+    pad = outline_width(size, style) + shadow_offset(size, style) + math.ceil(size * 0.15)
+    text_w = max(
+        line_width(line, caption.language, size, style.weight, style.font) for line in lines
+    )
     w = min(band[2], math.ceil(text_w) + 2 * pad)
     h = min(band[3], math.ceil(size * LINE_SPACING * len(lines)) + 2 * pad)
     x = band[0] + (band[2] - w) // 2
@@ -87,6 +94,7 @@ def _placed(
     return Caption(
         caption.text, caption.language, caption.out_in, caption.out_out, (x, y, w, h),
         tuple(lines), size, style.weight, outline_width(size, style), style.box,
+        shadow_offset(size, style), style.font,
     )  # fmt: skip
 
 

@@ -53,7 +53,7 @@ def caption_events(
 ) -> tuple[Caption, ...]:
     """The captions of ``edl`` in ``language``: ``cues`` by source (as ``Segment.source``
     names it) carried to output time (module notes)."""
-    box = caption_box(edl.width, edl.height)
+    box = caption_box(edl.width, edl.height, rules.position)
     shown: list[tuple[float, float, str]] = []
     for segment in edl.segments:
         if not segment.audio:

@@ -8,7 +8,7 @@ outline and box as the plan decided (:mod:`editor.captions.layout`)."""
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from editor.assemble.edl import Caption, Edl
 from editor.captions.fonts import RunFont
@@ -31,9 +31,14 @@ BACKING_OPACITY = 0.55
 """Opacity of the dark box behind a caption's lines (preset ``captions.box``)."""
 
 
+SHADOW_OPACITY = 0.7
+"""Opacity of a caption's shadow at its darkest (preset ``captions.shadow``)."""
+
+
 def caption_image(caption: Caption) -> np.ndarray:
     """The caption as drawn: an RGBA array the size of its box, its lines centred, white with
-    a black outline, each run in its face (:func:`editor.captions.fonts.face_runs`)."""
+    a black outline, each run in its face (:func:`editor.captions.fonts.face_runs`), over
+    its soft shadow and its box if it has them."""
     _, _, w, h = caption.box
     image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -43,11 +48,25 @@ def caption_image(caption: Caption) -> np.ndarray:
                                fill=(0, 0, 0, round(255 * BACKING_OPACITY)))  # fmt: skip
     pitch = caption.size * LINE_SPACING
     top = (h - pitch * len(caption.lines)) / 2
-    font = RunFont(caption.language, caption.size, caption.weight)
-    for i, line in enumerate(caption.lines):
-        font.draw(draw, (w / 2, top + (i + 0.5) * pitch), line, anchor="mm",
-                  fill=(255, 255, 255, 255), stroke_width=caption.outline,
-                  stroke_fill=(0, 0, 0, 255))  # fmt: skip
+    font = RunFont(caption.language, caption.size, caption.weight, caption.font)
+    middles = [(w / 2, top + (i + 0.5) * pitch) for i in range(len(caption.lines))]
+    if caption.shadow:
+        # The letters' shape with their outline, moved down and right and blurred by half
+        # the offset: a soft shadow that keeps the text readable on bright footage.
+        shape = Image.new("L", (w, h), 0)
+        shaper = ImageDraw.Draw(shape)
+        for (x, y), line in zip(middles, caption.lines):
+            font.draw(shaper, (x + caption.shadow, y + caption.shadow), line, anchor="mm",
+                      fill=255, stroke_width=caption.outline, stroke_fill=255)  # fmt: skip
+        shape = shape.filter(ImageFilter.GaussianBlur(caption.shadow / 2))
+        alpha = (np.asarray(shape, np.float32) * SHADOW_OPACITY + 0.5).astype(np.uint8)
+        shadow = np.zeros((h, w, 4), np.uint8)
+        shadow[..., 3] = alpha
+        image = Image.alpha_composite(image, Image.fromarray(shadow))
+        draw = ImageDraw.Draw(image)
+    for (x, y), line in zip(middles, caption.lines):
+        font.draw(draw, (x, y), line, anchor="mm", fill=(255, 255, 255, 255),
+                  stroke_width=caption.outline, stroke_fill=(0, 0, 0, 255))  # fmt: skip
     return np.asarray(image)
 
 
