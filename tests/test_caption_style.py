@@ -115,3 +115,15 @@ def test_a_bad_font_stops_the_run_at_once_with_one_line(tmp_path, content, messa
         result.stderr.count("\n") == 1 and message in result.stderr and "brand.ttf" in result.stderr
     )
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh", "你昨晚去哪儿了？"), ("ja", "昨夜はどこにいたの？")]
+)
+def test_chinese_and_japanese_lines_take_the_preset_weight(language, text):
+    def ink(weight: int) -> int:
+        caption = laid(text, Captions(weight=weight, outline=0.0), language)
+        alpha = caption_image(caption)[..., 3]
+        return int(np.count_nonzero(alpha > 128))
+
+    assert ink(200) < ink(400) and ink(700) > 1.25 * ink(400)

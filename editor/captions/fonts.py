@@ -4,10 +4,12 @@ Every font comes from a Python package installed with autocut (all under the SIL
 License), never from the machine, so captions look the same everywhere:
 
 - Noto Sans (``fontpkg-noto-sans``): Latin, Cyrillic, Greek, and the default;
-- Noto Sans CJK (``noto-cjk-sans-otc``, one collection): its Simplified Chinese face for
-  Chinese, Traditional for ``zh-Hant``/Taiwan, Hong Kong's for Hong Kong, Japanese and
-  Korean faces for those languages. The face is chosen by language, never left to a
-  fallback: the same character has different shapes in Chinese and Japanese;
+- Noto Sans CJK (``manimgx-fonts-cjk``: Noto's variable-weight collection, unmodified, so
+  Chinese, Japanese and Korean captions take the same weight as the others): its
+  Simplified Chinese face for Chinese, Traditional for ``zh-Hant``/Taiwan, Hong Kong's for
+  Hong Kong, Japanese and Korean faces for those languages. The face is chosen by
+  language, never left to a fallback: the same character has different shapes in Chinese
+  and Japanese;
 - Noto Sans Thai, Noto Sans Arabic (also Persian and Urdu), Noto Sans Devanagari (Hindi,
   Marathi, Nepali), and Heebo for Hebrew (no Noto Hebrew is packaged).
 
@@ -44,20 +46,20 @@ class Face:
     def path(self) -> Path:
         if not self.package:  # a user's font file
             return Path(self.file)
-        if self.package == "noto_cjk_sans_otc":
+        if self.package == "manimgx_fonts_cjk":
             return Path(str(importlib.resources.files(self.package) / self.file))
         return Path(str(importlib.resources.files(self.package) / "files" / self.file))
 
 
-_CJK = "NotoSansCJK-Regular.ttc"
+_CJK = "NotoSansCJK-VF.otf.ttc"
 LATIN = Face("Noto Sans", "fontpkg_noto_sans", "NotoSans[wdth,wght].ttf")
 FACES = {
     "latin": LATIN,
-    "ja": Face("Noto Sans CJK JP", "noto_cjk_sans_otc", _CJK, 0),
-    "ko": Face("Noto Sans CJK KR", "noto_cjk_sans_otc", _CJK, 1),
-    "zh": Face("Noto Sans CJK SC", "noto_cjk_sans_otc", _CJK, 2),
-    "zh-Hant": Face("Noto Sans CJK TC", "noto_cjk_sans_otc", _CJK, 3),
-    "zh-HK": Face("Noto Sans CJK HK", "noto_cjk_sans_otc", _CJK, 4),
+    "ja": Face("Noto Sans CJK JP", "manimgx_fonts_cjk", _CJK, 0),
+    "ko": Face("Noto Sans CJK KR", "manimgx_fonts_cjk", _CJK, 1),
+    "zh": Face("Noto Sans CJK SC", "manimgx_fonts_cjk", _CJK, 2),
+    "zh-Hant": Face("Noto Sans CJK TC", "manimgx_fonts_cjk", _CJK, 3),
+    "zh-HK": Face("Noto Sans CJK HK", "manimgx_fonts_cjk", _CJK, 4),
     "th": Face("Noto Sans Thai", "fontpkg_noto_sans_thai", "NotoSansThai[wdth,wght].ttf"),
     "ar": Face("Noto Sans Arabic", "fontpkg_noto_sans_arabic", "NotoSansArabic[wdth,wght].ttf"),
     "hi": Face(
