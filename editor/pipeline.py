@@ -64,6 +64,8 @@ class Hooks:
     analysis_progress: Callable[[Media], Progress | None] | None = None
     render_progress: Callable[[str, int], Progress | None] | None = None
     """Called with an output's name and frame count before it renders."""
+    on_stage: Callable[[str], None] | None = None
+    """Called as each stage starts: ``analysis``, ``plan``, ``render``."""
 
 
 def output_base(inputs: list[str | Path], preset: Preset) -> str:
@@ -126,6 +128,7 @@ def make(
     subtitles: Sequence[str] = (),
     subtitles_encoding: str | None = None,
     texts: Path | None = None,
+    subtitle_folders: Sequence[Path] = (),
     hooks: Hooks = Hooks(),
 ) -> Report:
     """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``.
@@ -143,10 +146,12 @@ def make(
     ``<name>.<lang>.mp4`` with that language's captions burned in and as a soft track, and
     ``<name>.<lang>.srt`` retimed to it; one analysis and one plan serve every language.
     ``texts`` is a TOML file of each language's card texts (:mod:`editor.captions.texts`).
+    ``subtitle_folders`` are folders, besides the input folders, whose videos' subtitle
+    files are found beside them (a series folder an episode's video was found in).
     All subtitle files are read before any analysis, so a bad one stops the run at once.
     """
     logo_info = read_logo(logo) if logo is not None else None
-    wanted = read_subtitle_files(inputs, outdir, subtitles, subtitles_encoding)
+    wanted = read_subtitle_files(inputs, outdir, subtitles, subtitles_encoding, subtitle_folders)
     card_texts = read_texts(texts) if texts is not None else {}
     with_file = preset.music.enabled and bool(preset.music.file)
     if with_file:
@@ -155,7 +160,9 @@ def make(
         user_face(preset.captions.font)  # a font that cannot be read stops the run at once
     if not dry_run:
         writable_folder(outdir)
+    _stage(hooks, "analysis")
     analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache, outdir=outdir)
+    _stage(hooks, "plan")
     beats = music_beats(preset) if with_file else None
     base = output_base(inputs, preset)
     if title is None:
@@ -175,6 +182,8 @@ def make(
             f"made {len(edits)} of the {variants} variants asked for"
         )
     outputs = []
+    if not dry_run:
+        _stage(hooks, "render")
     for number, edit in enumerate(edits, start=1):
         name = base if variants == 1 else f"{base}_v{number}"
         editions = []
@@ -191,6 +200,11 @@ def make(
             editions.append((named, edl))
         outputs += _deliver(name, editions, outdir, dry_run, hooks)
     return Report(tuple(outputs), tuple(skipped), tuple(notes))
+
+
+def _stage(hooks: Hooks, name: str) -> None:
+    if hooks.on_stage is not None:
+        hooks.on_stage(name)
 
 
 def _deliver(
@@ -259,12 +273,17 @@ Subtitles = dict[str, dict[Path, tuple[Cue, ...]]]
 
 
 def read_subtitle_files(
-    inputs: list[str | Path], outdir: Path, given: Sequence[str], encoding: str | None
+    inputs: list[str | Path],
+    outdir: Path,
+    given: Sequence[str],
+    encoding: str | None,
+    folders: Sequence[Path] = (),
 ) -> Subtitles:
-    """The subtitle files the run uses (:func:`match_subtitles`), read; the first bad one
-    raises its AutocutError (file, line, problem)."""
+    """The subtitle files the run uses (:func:`match_subtitles`: those beside the videos of
+    the input folders and of ``folders``), read; the first bad one raises its AutocutError
+    (file, line, problem)."""
     videos, _ = collect_videos(inputs, outdir)
-    folders = [Path(i) for i in inputs if Path(i).is_dir()]
+    folders = [*(Path(i) for i in inputs if Path(i).is_dir()), *folders]
     found: Subtitles = {}
     for item in match_subtitles(videos, given, folders):
         cues = read_subtitles(item.path, encoding)

@@ -104,6 +104,13 @@ def match_subtitles(
     return sorted(found.values(), key=lambda s: (str(s.video), s.language))
 
 
+def named_after(value: str, videos: Sequence[Path]) -> bool:
+    """Whether the file of the ``--subs`` ``value`` is named after one of ``videos``
+    (``ep01.th.srt`` after ``ep01.mp4``): in a series run, it is that episode's."""
+    _language, path = parse_subs_option(value)
+    return any(path.name.startswith(f"{v.stem}.") for v in videos)
+
+
 def _video_of(path: Path, videos: Sequence[Path]) -> Path:
     if len(videos) == 1:
         return videos[0]

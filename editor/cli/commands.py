@@ -1,203 +1,23 @@
-"""The ``autocut`` command: argument parsing, progress display and exit codes only.
-
-Exit codes: 0 success; 1 bad input (one line on stderr: the file and what is wrong, or the
-output was made but some inputs were skipped); 2 usage error; 130 interrupted (Ctrl-C);
-143 stopped by SIGTERM.
-"""
+"""The other commands: ``probe``, ``scenes``, ``reframe``, ``check`` and ``presets``."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
-import dataclasses
 import io
 import json
-import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-from editor import __version__
-from editor.errors import AutocutError, Terminated
+from editor.cli.display import add_no_cache, parse_size, progress_bar
+from editor.errors import AutocutError
 
 COMMANDS = ("probe", "scenes", "reframe", "check", "presets")
 
 CSV_HEADER = ("shot", "start_frame", "end_frame", "start", "end", "duration")
 
 
-MAX_SEED = 2**32 - 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        with _sigterm_unwinds():
-            if argv and argv[0] in COMMANDS:
-                return _run_command(argv[0], argv[1:])
-            return _make(argv)
-    except AutocutError as exc:
-        print(f"autocut: {exc}", file=sys.stderr)
-        return 1
-    except Terminated:
-        print("autocut: stopped (SIGTERM); no partial output was kept", file=sys.stderr)
-        return 143
-    except KeyboardInterrupt:
-        print("autocut: interrupted; no partial output was kept", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # Whoever read stdout stopped (``| head``): nothing left to say, and no traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-
-
-@contextlib.contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """While inside, SIGTERM raises :class:`Terminated` in the main thread, so the run
-    unwinds as it does on Ctrl-C (temporary files removed, helpers stopped)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise Terminated()
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _make_parser() -> argparse.ArgumentParser:
-    from editor.assemble.variants import MAX_VARIANTS
-    from editor.preset import LOUDNESS
-
-    parser = argparse.ArgumentParser(
-        prog="autocut",
-        description=(
-            "Turn landscape footage into vertical trailers, teasers and promo clips. "
-            f"Other commands: {', '.join(COMMANDS)} (autocut COMMAND --help)."
-        ),
-    )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="video files or folders")
-    parser.add_argument("--preset", default="trailer", help="preset name or .toml file")
-    parser.add_argument("-o", "--output", default="out", type=Path, help="output folder")
-    parser.add_argument(
-        "--seed",
-        type=_bounded_int(0, MAX_SEED),
-        default=0,
-        help=f"seed for the edit, 0 to {MAX_SEED} (default 0)",
-    )
-    parser.add_argument(
-        "--variants",
-        type=_bounded_int(1, MAX_VARIANTS),
-        default=1,
-        help=f"outputs to make, each a different edit (1 to {MAX_VARIANTS}, default 1)",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="plan and print the edit, render nothing"
-    )
-    parser.add_argument("--title", help="series title on the cards (default: the input's name)")
-    parser.add_argument("--logo", type=Path, help="PNG logo shown on every frame")
-    music = parser.add_mutually_exclusive_group()
-    music.add_argument(
-        "--music",
-        type=Path,
-        metavar="FILE",
-        help="music under the output (any sound file ffmpeg reads; default: the preset's, "
-        "else a music bed autocut makes from the seed)",
-    )
-    music.add_argument("--no-music", action="store_true", help="no music: the footage's sound")
-    parser.add_argument(
-        "--loudness",
-        choices=list(LOUDNESS),
-        help="master the sound for streaming (-14 LUFS, true peak -1 dBTP) or broadcast "
-        "(EBU R128, -23 LUFS) (default: the preset's, streaming in the built-in ones)",
-    )
-    parser.add_argument(
-        "--subs",
-        action="append",
-        default=[],
-        metavar="[LANG=]FILE",
-        help="subtitle file (SRT, WebVTT or ASS) whose lines become captions; repeat for "
-        "more languages. The language comes from the name (ep01.th.srt) or LANG=. Folder "
-        "inputs also use <video>.<lang>.srt beside each video",
-    )
-    parser.add_argument(
-        "--texts",
-        type=Path,
-        metavar="FILE",
-        help="TOML file of the cards' title and call to action per subtitle language "
-        "([th] title = ... call_to_action = ...)",
-    )
-    parser.add_argument(
-        "--subs-encoding",
-        metavar="NAME",
-        help="text encoding of the subtitle files (default: found: UTF-8, UTF-16, GB18030, "
-        "Shift-JIS or TIS-620)",
-    )
-    _add_no_cache(parser)
-    parser.add_argument("--version", action="version", version=f"autocut {__version__}")
-    return parser
-
-
-def _make(argv: list[str]) -> int:
-    args = _make_parser().parse_args(argv)
-    from editor.pipeline import Hooks, make
-    from editor.preset import load_preset
-
-    preset = load_preset(args.preset)
-    if args.loudness is not None:
-        preset = dataclasses.replace(
-            preset, sound=dataclasses.replace(preset.sound, loudness=args.loudness)
-        )
-    if args.music is not None or args.no_music:
-        chosen = str(args.music.resolve()) if args.music is not None else ""
-        preset = dataclasses.replace(
-            preset,
-            music=dataclasses.replace(preset.music, enabled=not args.no_music, file=chosen),
-        )
-    interactive = sys.stderr.isatty()
-    hooks = Hooks(
-        on_skip=lambda exc: print(f"autocut: skipped {exc}", file=sys.stderr),
-        analysis_progress=_progress_bar if interactive else None,
-        render_progress=_render_bar if interactive else None,
-    )
-    report = make(
-        args.inputs,
-        preset,
-        args.output,
-        seed=args.seed,
-        variants=args.variants,
-        dry_run=args.dry_run,
-        title=args.title,
-        logo=args.logo,
-        use_cache=not args.no_cache,
-        subtitles=args.subs,
-        subtitles_encoding=args.subs_encoding,
-        texts=args.texts,
-        hooks=hooks,
-    )
-    from editor.assemble.summary import lint, summary_lines
-
-    for out in report.outputs:
-        if out.video is None:
-            print("\n".join(summary_lines(out.name, out.edl)))
-        else:
-            print(f"{out.video}  ({out.edl.duration:.2f} s, {len(out.edl.segments)} shots)")
-            print(out.edl_path)
-            print(out.cover)
-            for note in lint(out.edl):
-                print(f"autocut: note: {out.name}: {note}", file=sys.stderr)
-    for note in report.notes:
-        print(f"autocut: note: {note}", file=sys.stderr)
-    return 1 if report.skipped else 0
-
-
-def _run_command(command: str, argv: list[str]) -> int:
+def run_command(command: str, argv: list[str]) -> int:
     if command == "probe":
         parser = argparse.ArgumentParser(prog="autocut probe", description="Describe a video.")
         parser.add_argument("video")
@@ -313,7 +133,7 @@ def _scenes(argv: list[str]) -> int:
         "then land on the nearest keyframe at or after each cut, and files keep the source's "
         "container",
     )
-    _add_no_cache(parser)
+    add_no_cache(parser)
     args = parser.parse_args(argv)
     if args.copy and args.split is None:
         parser.error("--copy only goes with --split DIR")
@@ -326,7 +146,7 @@ def _scenes(argv: list[str]) -> int:
     analysis = analyse_file(
         args.video,
         use_cache=not args.no_cache,
-        progress_factory=_progress_bar if sys.stderr.isatty() else None,
+        progress_factory=progress_bar if sys.stderr.isatty() else None,
         scope="shots",
     )
     written = []
@@ -372,7 +192,10 @@ def _reframe(argv: list[str]) -> int:
         help="also write the source with the planned windows, faces and track ids drawn",
     )
     parser.add_argument(
-        "--size", default="1080x1920", type=_size, help="output WIDTHxHEIGHT (default 1080x1920)"
+        "--size",
+        default="1080x1920",
+        type=parse_size,
+        help="output WIDTHxHEIGHT (default 1080x1920)",
     )
     parser.add_argument(
         "--audio",
@@ -381,7 +204,7 @@ def _reframe(argv: list[str]) -> int:
         help="auto: the source's sound, or a silent track if it has none (default); "
         "none: no audio track",
     )
-    _add_no_cache(parser)
+    add_no_cache(parser)
     args = parser.parse_args(argv)
     from editor.atomic import writable_file, write_text
     from editor.render.reframe import RenderOptions, render_debug, render_plan
@@ -403,7 +226,7 @@ def _reframe(argv: list[str]) -> int:
         media = probe(args.video)
         plan = read_plan(args.plan, media)
         faces = no_faces()
-        bar = _progress_bar(media, "render") if interactive else None
+        bar = progress_bar(media, "render") if interactive else None
         render_plan(media, plan, args.output, bar, options)
     else:
         from editor.reframing import reframe_video
@@ -414,8 +237,8 @@ def _reframe(argv: list[str]) -> int:
             args.size,
             options,
             use_cache=not args.no_cache,
-            analysis_progress=_progress_bar if interactive else None,
-            render_progress=(lambda m: _progress_bar(m, "render")) if interactive else None,
+            analysis_progress=progress_bar if interactive else None,
+            render_progress=(lambda m: progress_bar(m, "render")) if interactive else None,
         )
         media, faces = analysis.media, analysis.face_boxes
     if args.plan_out is not None:
@@ -448,61 +271,3 @@ def scenes_csv(scenes: dict) -> str:
         times = (f"{start:.6f}", f"{end:.6f}", f"{end - start:.6f}")
         writer.writerow((number, shot["start_frame"], shot["end_frame"], *times))
     return text.getvalue()
-
-
-def _add_no_cache(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="analyse afresh: neither read nor write the analysis cache (AUTOCUT_CACHE_DIR)",
-    )
-
-
-def _progress_bar(media, what: str = "analyse"):
-    from tqdm import tqdm
-
-    bar = tqdm(total=media.frame_count, desc=f"{what} {media.path.name}", unit="f", leave=False)
-    return bar.update
-
-
-def _render_bar(name: str, frames: int):
-    from tqdm import tqdm
-
-    return tqdm(total=frames, desc=f"render {name}", unit="f", leave=False).update
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected WIDTHxHEIGHT, e.g. 1080x1920") from None
-    from editor.preset import MAX_SIDE, MIN_SIDE
-
-    if (
-        width % 2
-        or height % 2
-        or not MIN_SIDE <= min(width, height) <= max(width, height) <= MAX_SIDE
-    ):
-        raise argparse.ArgumentTypeError(
-            f"width and height must be even and from {MIN_SIDE} to {MAX_SIDE}"
-        )
-    return width, height
-
-
-def _bounded_int(low: int, high: int):
-    """An argparse type: a whole number from ``low`` to ``high``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {value}")
-        return value
-
-    return parse
-
-
-if __name__ == "__main__":
-    sys.exit(main())

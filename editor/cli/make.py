@@ -1,0 +1,215 @@
+"""The main job's command line: footage in, outputs out; with ``--each``, a series run."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+from editor import __version__
+from editor.cli.commands import COMMANDS
+from editor.cli.display import add_no_cache, bounded_int, progress_bar, render_bar, say
+from editor.errors import AutocutError
+
+MAX_SEED = 2**32 - 1
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from editor.assemble.variants import MAX_VARIANTS
+    from editor.preset import LOUDNESS
+
+    parser = argparse.ArgumentParser(
+        prog="autocut",
+        description=(
+            "Turn landscape footage into vertical trailers, teasers and promo clips. "
+            f"Other commands: {', '.join(COMMANDS)} (autocut COMMAND --help)."
+        ),
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="video files or folders")
+    parser.add_argument("--preset", default="trailer", help="preset name or .toml file")
+    parser.add_argument("-o", "--output", default="out", type=Path, help="output folder")
+    parser.add_argument(
+        "--seed",
+        type=bounded_int(0, MAX_SEED),
+        default=0,
+        help=f"seed for the edit, 0 to {MAX_SEED} (default 0)",
+    )
+    parser.add_argument(
+        "--variants",
+        type=bounded_int(1, MAX_VARIANTS),
+        default=1,
+        help=f"outputs to make, each a different edit (1 to {MAX_VARIANTS}, default 1)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="plan and print the edit, render nothing"
+    )
+    parser.add_argument("--title", help="series title on the cards (default: the input's name)")
+    parser.add_argument("--logo", type=Path, help="PNG logo shown on every frame")
+    music = parser.add_mutually_exclusive_group()
+    music.add_argument(
+        "--music",
+        type=Path,
+        metavar="FILE",
+        help="music under the output (any sound file ffmpeg reads; default: the preset's, "
+        "else a music bed autocut makes from the seed)",
+    )
+    music.add_argument("--no-music", action="store_true", help="no music: the footage's sound")
+    parser.add_argument(
+        "--loudness",
+        choices=list(LOUDNESS),
+        help="master the sound for streaming (-14 LUFS, true peak -1 dBTP) or broadcast "
+        "(EBU R128, -23 LUFS) (default: the preset's, streaming in the built-in ones)",
+    )
+    parser.add_argument(
+        "--subs",
+        action="append",
+        default=[],
+        metavar="[LANG=]FILE",
+        help="subtitle file (SRT, WebVTT or ASS) whose lines become captions; repeat for "
+        "more languages. The language comes from the name (ep01.th.srt) or LANG=. Folder "
+        "inputs also use <video>.<lang>.srt beside each video",
+    )
+    parser.add_argument(
+        "--texts",
+        type=Path,
+        metavar="FILE",
+        help="TOML file of the cards' title and call to action per subtitle language "
+        "([th] title = ... call_to_action = ...)",
+    )
+    parser.add_argument(
+        "--subs-encoding",
+        metavar="NAME",
+        help="text encoding of the subtitle files (default: found: UTF-8, UTF-16, GB18030, "
+        "Shift-JIS or TIS-620)",
+    )
+    parser.add_argument(
+        "--each",
+        choices=["file", "folder"],
+        help="a series run: one set of outputs per video file (or per folder inside the input "
+        "folders), each into OUTDIR/<name>/, with OUTDIR/summary.json",
+    )
+    add_no_cache(parser)
+    parser.add_argument("--version", action="version", version=f"autocut {__version__}")
+    return parser
+
+
+def make_outputs(argv: list[str]) -> int:
+    args = make_parser().parse_args(argv)
+    from editor.pipeline import Hooks, make
+    from editor.preset import load_preset
+
+    preset = load_preset(args.preset)
+    if args.loudness is not None:
+        preset = dataclasses.replace(
+            preset, sound=dataclasses.replace(preset.sound, loudness=args.loudness)
+        )
+    if args.music is not None or args.no_music:
+        chosen = str(args.music.resolve()) if args.music is not None else ""
+        preset = dataclasses.replace(
+            preset,
+            music=dataclasses.replace(preset.music, enabled=not args.no_music, file=chosen),
+        )
+    interactive = sys.stderr.isatty()
+    hooks = Hooks(
+        on_skip=lambda exc: say(f"autocut: skipped {exc}"),
+        analysis_progress=progress_bar if interactive else None,
+        render_progress=render_bar if interactive else None,
+    )
+    if args.each is not None:
+        return _make_series(args, preset, hooks, interactive)
+    report = make(
+        args.inputs,
+        preset,
+        args.output,
+        seed=args.seed,
+        variants=args.variants,
+        dry_run=args.dry_run,
+        title=args.title,
+        logo=args.logo,
+        use_cache=not args.no_cache,
+        subtitles=args.subs,
+        subtitles_encoding=args.subs_encoding,
+        texts=args.texts,
+        hooks=hooks,
+    )
+    from editor.assemble.summary import lint, summary_lines
+
+    for out in report.outputs:
+        if out.video is None:
+            print("\n".join(summary_lines(out.name, out.edl)))
+        else:
+            print(f"{out.video}  ({out.edl.duration:.2f} s, {len(out.edl.segments)} shots)")
+            print(out.edl_path)
+            print(out.cover)
+            for note in lint(out.edl):
+                print(f"autocut: note: {out.name}: {note}", file=sys.stderr)
+    for note in report.notes:
+        print(f"autocut: note: {note}", file=sys.stderr)
+    return 1 if report.skipped else 0
+
+
+def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> int:
+    """``--each``: every episode's outputs in its own folder, a summary table at the end."""
+    from editor.atomic import writable_folder
+    from editor.batch.episodes import find_episodes
+    from editor.batch.series import SUMMARY_NAME, SeriesHooks, run_series, summary_table
+    from editor.captions.languages import named_after, parse_subs_option
+    from editor.pipeline import make
+
+    episodes, problems = find_episodes(args.inputs, args.each, args.output)
+    if not episodes and len(problems) == 1:
+        raise problems[0]
+    if not episodes:
+        raise AutocutError(", ".join(args.inputs), "holds no episode")
+    for value in args.subs:
+        if not any(named_after(value, e.videos) for e in episodes):
+            raise AutocutError(
+                parse_subs_option(value)[1],
+                "fits no episode's video: name it after its video, like <video>.<lang>.srt",
+            )
+    for problem in problems:
+        say(f"autocut: skipped {problem}")
+    if not args.dry_run:
+        writable_folder(args.output)
+
+    def make_episode(episode, folder, episode_hooks):
+        return make(
+            [episode.source], preset, folder, seed=args.seed, variants=args.variants,
+            dry_run=args.dry_run, title=args.title, logo=args.logo,
+            use_cache=not args.no_cache,
+            subtitles=[v for v in args.subs if named_after(v, episode.videos)],
+            subtitles_encoding=args.subs_encoding, texts=args.texts,
+            subtitle_folders=[episode.series] if episode.series is not None else [],
+            hooks=episode_hooks,
+        )  # fmt: skip
+
+    bar = None
+    if interactive:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(episodes), unit="set", desc="episodes", position=0)
+
+    def on_stage(episode, stage: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(f"{episode.name}: {stage}")
+
+    def on_done(result) -> None:
+        if result.status == "failed":
+            say(f"autocut: {result.episode}: {result.error}")
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        results = run_series(
+            episodes, make_episode, args.output,
+            SeriesHooks(episode_hooks=lambda _episode: hooks, on_stage=on_stage, on_done=on_done),
+            problems, keep_summary=not args.dry_run,
+        )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
+    print("\n".join(summary_table(results)))
+    if not args.dry_run:
+        print(args.output / SUMMARY_NAME)
+    return 1 if problems or any(r.status != "done" for r in results) else 0

@@ -1,0 +1,152 @@
+"""A series run (``--each``): one set of outputs per episode in its own folder, a bad episode
+reported on its own line while the others are made, and a summary that says it all."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import av
+import pytest
+
+from editor.assemble.edl import Edl
+from editor.batch.episodes import find_episodes
+from tests.conftest import SAMPLE_FOOTAGE, run_cli
+
+SHORT = (
+    'name = "short"\ndescription = "six seconds"\nduration = 6\n[cards]\ntitle = 0\nend = 1.5\n'
+    "[hook]\nmax_length = 1.5\n[output]\nwidth = 360\nheight = 640\n"
+)
+SUBTITLES = Path(__file__).resolve().parents[1] / "fixtures" / "subtitles"
+
+
+def _touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    return path
+
+
+def test_each_file_is_an_episode_named_after_it(tmp_path):
+    series = tmp_path / "series"
+    a = _touch(series / "ep01.mp4")
+    b = _touch(series / "extra" / "ep02.mov")
+    _touch(series / ".trash" / "ep03.mp4")
+    _touch(series / "notes.txt")
+    episodes, problems = find_episodes([series], "file")
+    assert [(e.name, e.source, e.videos, e.series) for e in episodes] == [
+        ("ep01", a, (a,), series),
+        ("ep02", b, (b,), series),
+    ]
+    assert problems == []
+
+
+def test_shared_names_take_their_path_and_stay_unique(tmp_path):
+    series = tmp_path / "series"
+    _touch(series / "a" / "ep01.mp4")
+    _touch(series / "b" / "ep01.mp4")
+    _touch(series / "b" / "ep01.mov")
+    names = [e.name for e in find_episodes([series], "file")[0]]
+    assert names == ["a_ep01", "b_ep01", "b_ep01_"]
+    assert len(set(names)) == len(names)
+
+
+def test_each_folder_is_an_episode_and_loose_files_are_reported(tmp_path):
+    series = tmp_path / "series"
+    one = [_touch(series / "ep 01" / "a.mp4"), _touch(series / "ep 01" / "b.mp4")]
+    two = [_touch(series / "ep02" / "deeper" / "c.mkv")]
+    _touch(series / "empty" / "readme.txt")
+    loose = _touch(series / "trailer.mp4")
+    episodes, problems = find_episodes([series], "folder")
+    assert [(e.name, e.source, e.videos) for e in episodes] == [
+        ("ep_01", series / "ep 01", tuple(one)),
+        ("ep02", series / "ep02", tuple(two)),
+    ]
+    assert [(p.where, p.reason) for p in problems] == [
+        (str(loose), "lies in no episode folder (--each folder)")
+    ]
+    _, missing = find_episodes([tmp_path / "nowhere"], "folder")
+    assert "no such file or folder" in str(missing[0])
+
+
+@pytest.fixture(scope="module")
+def series_run(tmp_path_factory):
+    """Four episodes, one of them not a video, the dialogue scene with its English lines
+    beside it."""
+    root = tmp_path_factory.mktemp("series")
+    series = root / "series"
+    series.mkdir()
+    for name, clip in (("ep01", "clip_a"), ("ep02", "clip_d"), ("ep04", "clip_c")):
+        shutil.copy(SAMPLE_FOOTAGE / f"{clip}.mp4", series / f"{name}.mp4")
+    shutil.copy(SUBTITLES / "clip_d.en.srt", series / "ep02.en.srt")
+    (series / "ep03.mp4").write_bytes(b"\x00not a video" * 300)
+    preset = root / "short.toml"
+    preset.write_text(SHORT)
+    out = root / "out"
+    result = run_cli(str(series), "--each", "file", "--preset", str(preset), "-o", str(out))
+    return series, out, result
+
+
+def test_a_bad_episode_is_one_line_and_the_others_are_made(series_run):
+    _series, out, result = series_run
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "ep03.mp4" in line and "not a readable video" in line
+    assert sorted(p.name for p in out.iterdir()) == ["ep01", "ep02", "ep04", "summary.json"]
+    for name in ("ep01", "ep04"):
+        made = sorted(p.name for p in (out / name).iterdir())
+        assert made == [f"{name}_short{s}" for s in (".edl.json", ".jpg", ".mp4")]
+    # The dialogue episode found its subtitle file beside it: its output is captioned.
+    made = sorted(p.name for p in (out / "ep02").iterdir())
+    assert made == [f"ep02_short.en{s}" for s in (".edl.json", ".jpg", ".mp4", ".srt")]
+
+
+def test_the_summary_says_what_was_made_and_how_long_each_stage_took(series_run):
+    series, out, result = series_run
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["version"] == 1
+    by_name = {e["episode"]: e for e in summary["episodes"]}
+    assert list(by_name) == ["ep01", "ep02", "ep03", "ep04"]
+    assert by_name["ep03"]["status"] == "failed" and "ep03.mp4" in by_name["ep03"]["error"]
+    assert by_name["ep03"]["outputs"] == []
+    for name in ("ep01", "ep02", "ep04"):
+        episode = by_name[name]
+        assert episode["status"] == "done" and episode["error"] == ""
+        assert episode["inputs"] == [str(series / f"{name}.mp4")]
+        assert list(episode["stages"]) == ["analysis", "plan", "render"]
+        assert episode["seconds"] >= sum(episode["stages"].values()) - 1e-3
+        (output,) = episode["outputs"]
+        edl = Edl.from_dict(json.loads(Path(output["edl"]).read_text()))
+        assert output["duration"] == pytest.approx(edl.duration, abs=1e-3)
+        with av.open(output["video"]) as container:
+            stream = container.streams.video[0]
+            assert (stream.width, stream.height) == (360, 640)
+            seconds = float(container.duration / av.time_base)
+        assert seconds == pytest.approx(edl.duration, abs=0.1)
+        assert Path(output["cover"]).stat().st_size > 0
+    assert summary["totals"] == {
+        "episodes": 4, "done": 3, "partial": 0, "failed": 1, "outputs": 3,
+        "seconds": summary["totals"]["seconds"],
+    }  # fmt: skip
+    table = result.stdout.splitlines()
+    assert table[0].split() == ["episode", "status", "outputs", "time", "notes"]
+    assert [row.split()[:3] for row in table[1:5]] == [
+        ["ep01", "done", "1"], ["ep02", "done", "1"],
+        ["ep03", "failed", "0"], ["ep04", "done", "1"],
+    ]  # fmt: skip
+    assert table[5] == "3 of 4 episodes made, 3 outputs, 1 failed"
+    assert table[6] == str(out / "summary.json")
+
+
+def test_a_subtitle_file_that_fits_no_episode_stops_the_run_at_once(tmp_path):
+    series = tmp_path / "series"
+    series.mkdir()
+    shutil.copy(SAMPLE_FOOTAGE / "clip_a.mp4", series / "ep01.mp4")
+    stray = tmp_path / "pilot.th.srt"
+    shutil.copy(SUBTITLES / "clip_d.th.srt", stray)
+    out = tmp_path / "out"
+    result = run_cli(str(series), "--each", "file", "--subs", str(stray), "-o", str(out))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "pilot.th.srt" in result.stderr and "fits no episode" in result.stderr
+    assert not out.exists()
