@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -38,6 +40,26 @@ def atomic_output(path: Path) -> Iterator[Path]:
     finally:
         for leftover in path.parent.glob(f"{glob.escape(tmp.stem)}*"):
             leftover.unlink(missing_ok=True)
+
+
+_LEFTOVER = re.compile(r"^\.(autocut-.*|.+\.[0-9a-f]{8}\.partial(\..*)?)$")
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Remove what writers killed outright (SIGKILL, power loss) left in ``folder``: hidden
+    temporary files and folders under autocut's own names, never anything else; how many.
+    For a folder about to be written again, by the one run writing it."""
+    removed = 0
+    with contextlib.suppress(OSError):
+        for item in Path(folder).iterdir():
+            if not _LEFTOVER.match(item.name):
+                continue
+            if item.is_dir() and not item.is_symlink():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def write_text(path: Path, text: str) -> None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import av
@@ -93,7 +97,13 @@ def test_a_bad_episode_is_one_line_and_the_others_are_made(series_run):
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.splitlines()
     assert "ep03.mp4" in line and "not a readable video" in line
-    assert sorted(p.name for p in out.iterdir()) == ["ep01", "ep02", "ep04", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ep01",
+        "ep02",
+        "ep04",
+        "manifest.json",
+        "summary.json",
+    ]
     for name in ("ep01", "ep04"):
         made = sorted(p.name for p in (out / name).iterdir())
         assert made == [f"{name}_short{s}" for s in (".edl.json", ".jpg", ".mp4")]
@@ -150,3 +160,68 @@ def test_a_subtitle_file_that_fits_no_episode_stops_the_run_at_once(tmp_path):
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "pilot.th.srt" in result.stderr and "fits no episode" in result.stderr
     assert not out.exists()
+
+
+def _files(folder: Path) -> dict[str, int]:
+    """Every file below ``folder`` (hidden ones too) and when it last changed."""
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
+def test_a_run_killed_outright_is_finished_by_running_it_again(tmp_path):
+    """SIGKILL as soon as the first episode is finished (the next one is being made): the
+    rerun keeps what the manifest holds, untouched, makes the rest, and leaves no leftovers;
+    a third run makes nothing; a changed input is made again."""
+    series = tmp_path / "series"
+    series.mkdir()
+    for name, clip in (("ep01", "clip_a"), ("ep02", "clip_b"), ("ep03", "clip_c")):
+        shutil.copy(SAMPLE_FOOTAGE / f"{clip}.mp4", series / f"{name}.mp4")
+    preset = tmp_path / "short.toml"
+    preset.write_text(SHORT)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "editor", str(series), "--each", "file", "--preset",
+               str(preset), "-o", str(out)]  # fmt: skip
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = out / "manifest.json"
+    while run.poll() is None:
+        if manifest.is_file() and json.loads(manifest.read_text())["episodes"]:
+            run.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    run.wait()
+    finished = set(json.loads(manifest.read_text())["episodes"])
+    assert finished, "the first episode was recorded before the kill"
+    before = _files(out)
+
+    again = run_cli(*command[3:])
+    assert again.returncode == 0, again.stderr
+    after = _files(out)
+    summary = json.loads((out / "summary.json").read_text())
+    kept = {e["episode"] for e in summary["episodes"] if e["kept"]}
+    assert kept == finished
+    assert {e["episode"] for e in summary["episodes"] if e["status"] == "done"} == {
+        "ep01", "ep02", "ep03"
+    }  # fmt: skip
+    for name in finished:  # untouched
+        for file, stamp in before.items():
+            if file.startswith(f"{name}/"):
+                assert after[file] == stamp, file
+    assert not [f for f in after if Path(f).name.startswith(".")]  # no leftovers
+    for name in ("ep01", "ep02", "ep03"):
+        assert {f for f in after if f.startswith(f"{name}/")} == {
+            f"{name}/{name}_short{s}" for s in (".edl.json", ".jpg", ".mp4")
+        }
+
+    third = run_cli(*command[3:])
+    assert third.returncode == 0 and "3 kept from an earlier run" in third.stdout
+    records = ("summary.json", "manifest.json")
+    now = _files(out)
+    assert {k: v for k, v in now.items() if k not in records} == {
+        k: v for k, v in after.items() if k not in records
+    }
+
+    shutil.copy(SAMPLE_FOOTAGE / "clip_d.mp4", series / "ep02.mp4")  # new footage for ep02
+    fourth = run_cli(*command[3:])
+    summary = json.loads((out / "summary.json").read_text())
+    assert fourth.returncode == 0
+    assert [e["episode"] for e in summary["episodes"] if not e["kept"]] == ["ep02"]

@@ -188,6 +188,18 @@ def _identity(st: os.stat_result) -> dict[str, int]:
     }
 
 
+def content_sha256(path: Path) -> str | None:
+    """sha256 of a file's content, through the cache's index when there is a cache (a file
+    unchanged since it was hashed is not read again); None when it is no readable file."""
+    root = cache_dir()
+    if root is not None:
+        return _content_hash(root, Path(path))
+    try:
+        return _sha256_of(Path(path))
+    except OSError:
+        return None
+
+
 def _content_hash(root: Path, path: Path) -> str | None:
     """sha256 of the file's content, from the index when the file is unchanged since it was
     hashed. None when the path is no readable regular file (probing then says what is wrong)."""

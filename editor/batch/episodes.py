@@ -17,9 +17,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from editor.captions.languages import match_subtitles
 from editor.errors import AutocutError
 from editor.inputs import collect_videos, folder_videos
 
@@ -74,6 +76,14 @@ def find_episodes(
         if not held and not loose:
             problems.append(AutocutError(path, "holds no folder with video files"))
     return _named(found), problems
+
+
+def episode_files(episode: Episode, subtitles: Sequence[str]) -> list[Path]:
+    """Every file an episode is made from: its videos and their subtitle files, given
+    (``--subs`` values) or found beside them. One AutocutError for a bad subtitle file."""
+    folders = [p for p in (episode.source, episode.series) if p is not None and p.is_dir()]
+    found = match_subtitles(list(episode.videos), subtitles, folders)
+    return [*episode.videos, *(item.path for item in found)]
 
 
 def _named(found: list[tuple[Path, Episode]]) -> list[Episode]:

@@ -6,22 +6,28 @@
 - **A failure stays with its episode**: unreadable footage, a bad subtitle file, a full
   disk end that episode with its one-line reason in the summary, and the next one starts.
   Only an interrupt (Ctrl-C, SIGTERM) stops the run.
+- **Resume.** An episode the output folder's manifest says is finished, under the same
+  key, with its files untouched (:mod:`editor.batch.manifest`), is kept as it is: running
+  the same command again makes only what is missing or changed.
 - **The summary** (``OUTDIR/summary.json``, :data:`SUMMARY_VERSION`) says per episode: its
   inputs, its folder, its status, each output with its length, the warnings, the seconds
-  each stage took and in all. It is rewritten (atomically) after every episode, so it
-  always says what is finished, even of a run that was stopped.
+  each stage took and in all, and whether it was kept from an earlier run. It is rewritten
+  (atomically) after every episode, so it always says what is finished, even of a run that
+  was stopped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from editor.atomic import write_text
+from editor.atomic import remove_leftovers, write_text
 from editor.batch.episodes import Episode
+from editor.batch.manifest import Manifest
 from editor.errors import AutocutError
 from editor.pipeline import Hooks, Report
 
@@ -49,6 +55,21 @@ class EpisodeResult:
     """Seconds per stage (``analysis``, ``plan``, ``render``) in the order they ran."""
     seconds: float = 0.0
     error: str = ""
+    kept: bool = False
+    """Made by an earlier run and unchanged since (module notes)."""
+
+    @classmethod
+    def from_dict(cls, data: dict) -> EpisodeResult:
+        return cls(
+            data["episode"], tuple(data["inputs"]), data["folder"], data["status"],
+            tuple(data["outputs"]), tuple(data["warnings"]), dict(data["stages"]),
+            data["seconds"], data["error"], data.get("kept", False),
+        )  # fmt: skip
+
+    def files(self) -> list[Path]:
+        """Every file the episode's outputs are."""
+        keys = ("video", "edl", "cover", "subtitles")
+        return [Path(out[k]) for out in self.outputs for k in keys if out.get(k)]
 
     def to_dict(self) -> dict:
         return {
@@ -61,6 +82,7 @@ class EpisodeResult:
             "warnings": list(self.warnings),
             "stages": {k: round(v, 3) for k, v in self.stages.items()},
             "seconds": round(self.seconds, 3),
+            "kept": self.kept,
         }
 
 
@@ -102,14 +124,30 @@ def run_series(
     hooks: SeriesHooks = SeriesHooks(),
     problems: list[AutocutError] | None = None,
     keep_summary: bool = True,
+    key_of: Callable[[Episode], str | None] | None = None,
 ) -> list[EpisodeResult]:
     """Make every episode in turn (module notes); the result of each, in order.
     ``problems`` are inputs that hold no episode: they are in the summary too. Without
-    ``keep_summary`` (a dry run) nothing is written."""
+    ``keep_summary`` (a dry run) nothing is written. ``key_of`` gives an episode's key
+    (:func:`editor.batch.manifest.episode_key`): with it, finished episodes are kept."""
     results: list[EpisodeResult] = []
     unplaced = [_unplaced(p) for p in problems or ()]
+    manifest = Manifest(outdir) if key_of is not None and keep_summary else None
+    if manifest is not None:
+        remove_leftovers(outdir)  # the summary's or the manifest's, of a killed run
     for episode in episodes:
-        results.append(_run_one(episode, make_episode, outdir, hooks))
+        key = key_of(episode) if manifest is not None else None
+        earlier = manifest.finished(episode.name, key) if manifest is not None else None
+        if earlier is not None:
+            result = dataclasses.replace(EpisodeResult.from_dict(earlier), kept=True)
+        else:
+            if manifest is not None:
+                manifest.forget(episode.name)  # before a single file of it is replaced
+                remove_leftovers(outdir / episode.name)  # of a run killed while making it
+            result = _run_one(episode, make_episode, outdir, hooks)
+            if manifest is not None and result.status == "done":
+                manifest.record(episode.name, key, result.to_dict(), result.files())
+        results.append(result)
         if keep_summary:
             write_summary(outdir, results, unplaced)
         if hooks.on_done is not None:
@@ -151,11 +189,13 @@ def _run_one(
 
     outputs, warnings = [], list(skipped)
     for out in report.outputs:
+        subtitles = out.video.with_suffix(".srt") if out.video and out.edl.captions else None
         outputs.append({
             "name": out.name,
             "video": str(out.video) if out.video else None,
             "edl": str(out.edl_path) if out.edl_path else None,
             "cover": str(out.cover) if out.cover else None,
+            "subtitles": str(subtitles) if subtitles else None,
             "duration": round(out.edl.duration, 3),
         })  # fmt: skip
         warnings += [f"{out.name}: {note}" for note in lint(out.edl)]
@@ -197,10 +237,13 @@ def summary_table(results: list[EpisodeResult]) -> list[str]:
     for r in results:
         note = r.error if r.status == "failed" else f"{len(r.warnings)} warning(s)"
         note = "" if note == "0 warning(s)" else note
+        note = "kept from an earlier run" + (f", {note}" if note else "") if r.kept else note
         lines.append(f"{r.episode:<{width}}  {r.status:<7}  {len(r.outputs):>7}  "
                      f"{r.seconds:>7.1f}s  {note}".rstrip())  # fmt: skip
     failed = sum(r.status == "failed" for r in results)
     made = sum(len(r.outputs) for r in results)
-    lines.append(f"{len(results) - failed} of {len(results)} episodes made, {made} outputs, "
+    kept = sum(r.kept for r in results)
+    lines.append(f"{len(results) - failed} of {len(results)} episodes made"
+                 f"{f' ({kept} kept from an earlier run)' if kept else ''}, {made} outputs, "
                  f"{failed} failed")  # fmt: skip
     return lines

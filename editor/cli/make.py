@@ -152,7 +152,8 @@ def make_outputs(argv: list[str]) -> int:
 def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> int:
     """``--each``: every episode's outputs in its own folder, a summary table at the end."""
     from editor.atomic import writable_folder
-    from editor.batch.episodes import find_episodes
+    from editor.batch.episodes import episode_files, find_episodes
+    from editor.batch.manifest import episode_key
     from editor.batch.series import SUMMARY_NAME, SeriesHooks, run_series, summary_table
     from editor.captions.languages import named_after, parse_subs_option
     from editor.pipeline import make
@@ -173,16 +174,35 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
     if not args.dry_run:
         writable_folder(args.output)
 
+    def subs_of(episode) -> list[str]:
+        return [v for v in args.subs if named_after(v, episode.videos)]
+
     def make_episode(episode, folder, episode_hooks):
         return make(
             [episode.source], preset, folder, seed=args.seed, variants=args.variants,
             dry_run=args.dry_run, title=args.title, logo=args.logo,
-            use_cache=not args.no_cache,
-            subtitles=[v for v in args.subs if named_after(v, episode.videos)],
+            use_cache=not args.no_cache, subtitles=subs_of(episode),
             subtitles_encoding=args.subs_encoding, texts=args.texts,
             subtitle_folders=[episode.series] if episode.series is not None else [],
             hooks=episode_hooks,
         )  # fmt: skip
+
+    # What an episode's outputs depend on besides its own files: a rerun keeps an episode
+    # made under the same settings from the same content (editor.batch.manifest).
+    settings = {
+        "preset": dataclasses.asdict(preset), "seed": args.seed, "variants": args.variants,
+        "title": args.title, "subtitles_encoding": args.subs_encoding,
+    }  # fmt: skip
+    music = Path(preset.music.file) if preset.music.enabled and preset.music.file else None
+    font = Path(preset.captions.font) if preset.captions.font else None
+    shared = [p for p in (args.logo, args.texts, music, font) if p is not None]
+
+    def key_of(episode) -> str | None:
+        try:
+            files = episode_files(episode, subs_of(episode))
+        except AutocutError:
+            return None  # made again, and its error reported
+        return episode_key(settings, [*files, *shared])
 
     bar = None
     if interactive:
@@ -204,7 +224,7 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
         results = run_series(
             episodes, make_episode, args.output,
             SeriesHooks(episode_hooks=lambda _episode: hooks, on_stage=on_stage, on_done=on_done),
-            problems, keep_summary=not args.dry_run,
+            problems, keep_summary=not args.dry_run, key_of=key_of,
         )  # fmt: skip
     finally:
         if bar is not None:
