@@ -219,3 +219,25 @@ def test_held_out_dialogue_gives_whole_sentences_cut_in_its_pauses(voices):
     for line in lines:
         assert not any(a < t < b for a, b in sentences for t in (line.sound_in, line.sound_out))
         assert any(line.sound_in <= a and b <= line.sound_out for a, b in sentences)
+
+
+def test_lines_that_leave_no_room_give_way_to_a_plan_without_them(tmp_path):
+    """A 6 s preset on an episode of the series fixture whose best line, as the hook, leaves
+    no footage that fits the rest: the output is planned as it would be without dialogue,
+    not refused."""
+    from editor.analysis.cache import analyse_file
+    from fixtures.series import write_episode
+
+    preset_path = tmp_path / "short.toml"
+    preset_path.write_text(
+        'name = "short"\ndescription = "six seconds"\nduration = 6\n[cards]\ntitle = 0\n'
+        "end = 1.5\n[hook]\nmax_length = 1.5\n[output]\nwidth = 360\nheight = 640\n"
+    )
+    preset = load_preset(str(preset_path))
+    episode = tmp_path / "ep002.mp4"
+    write_episode(2, episode)
+    scene = analyse_file(episode, use_cache=False)
+    assert scene.utterances, "the episode has dialogue"
+    edl = plan_trailer([scene], preset)
+    assert edl == plan_trailer([scene], preset, dialogue=False)
+    assert edl.duration == pytest.approx(preset.duration)

@@ -225,3 +225,19 @@ def test_a_run_killed_outright_is_finished_by_running_it_again(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert fourth.returncode == 0
     assert [e["episode"] for e in summary["episodes"] if not e["kept"]] == ["ep02"]
+
+
+def test_the_series_fixture_is_episodes_and_the_damaged_files_among_them(tmp_path):
+    from editor.media.probe import probe
+    from fixtures.series import PIECE_SECONDS, PIECES, SIZE, bad_numbers, build
+
+    assert bad_numbers(100, 5) == [11, 31, 51, 71, 91]
+    paths = build(tmp_path, episodes=4, bad=1)
+    assert [p.name for p in paths] == ["ep001.mp4", "ep002.mp4", "ep003.mp4", "ep004.mp4"]
+    assert paths[2].stat().st_size == 0  # the first damaged case: an empty file
+    for path in paths[:2] + paths[3:]:
+        media = probe(path)
+        assert (media.width, media.height) == SIZE and media.has_audio
+        assert media.frame_count == round(PIECES * PIECE_SECONDS * media.fps) == 600
+    assert paths[0].read_bytes() != paths[1].read_bytes()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

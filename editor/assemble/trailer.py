@@ -94,9 +94,18 @@ def plan_trailer(
     title: str = "",
     logo: Logo | None = None,
     music_beats: BeatTrack | None = None,
+    dialogue: bool = True,
 ) -> Edl:
     """Plan one output of ``preset`` from analysed sources (in the order given);
-    ``music_beats`` are the beats of the preset's music file from where it starts."""
+    ``music_beats`` are the beats of the preset's music file from where it starts.
+
+    With ``dialogue`` (and the preset's), whole lines of dialogue carry the edit; where the
+    lines picked leave too little room or footage for the rest (a short preset on a talky
+    scene), the output is planned without them rather than not at all."""
+
+    def with_no_lines() -> Edl:
+        return plan_trailer(analyses, preset, seed, variant, title, logo, music_beats, False)
+
     out = preset.output
     fps = out.fps
     total = round(preset.duration * fps)
@@ -104,11 +113,18 @@ def plan_trailer(
     end_frames = round(preset.cards.end * fps)
     hit = _t(total - end_frames, fps) if end_frames else None
     music = plan_music(preset, seed, _t(total, fps), hit, [], music_beats)
-    talk = music is not None and preset.dialogue.enabled and any(a.utterances for a in analyses)
+    talk = (
+        dialogue
+        and music is not None
+        and preset.dialogue.enabled
+        and any(a.utterances for a in analyses)
+    )
     lines = plan_lines(analyses, preset, seed, variant) if talk else LinePlan(None, None, ())
     pieces = [p for i, a in enumerate(analyses) for p in usable_pieces(a, i, preset)]
     pieces = [p for piece in pieces for p in without_lines(piece, lines.all(), fps)]
     if not pieces:
+        if talk:
+            return with_no_lines()
         raise _short(analyses, preset, 0.0)
     rank = {id(p): r for p, r in zip(pieces, _ranks(pieces, seed, variant))}
     cliff_frames = line_frames(lines.cliffhanger, fps) if lines.cliffhanger else 0
@@ -129,6 +145,8 @@ def plan_trailer(
         uses = {(hook.source, hook.shot): 1}
     footage = total - hook_frames - title_frames - end_frames - cliff_frames
     if footage < math.ceil(MIN_SHOT * fps):
+        if talk:
+            return with_no_lines()
         raise _short(analyses, preset, sum(piece_frames(p, fps) for p in pieces) / fps)
     slots = act_slots(preset, footage, fps, title_frames > 0, end_frames > 0, lines.acts,
                       lines.cliffhanger)  # fmt: skip
@@ -153,6 +171,8 @@ def plan_trailer(
     slack = math.ceil(60 / music.bpm * fps) if music is not None and music.beats else 0
     picks = fill_slots([slots[i] for i in montage], pool, rank, uses, fps, slack)
     if picks is None:
+        if talk:
+            return with_no_lines()
         raise _short(analyses, preset, sum(piece_frames(p, fps) for p in pieces) / fps)
     assigned: list[Piece | None] = [None] * len(slots)
     for i, piece in zip(montage, picks):
