@@ -193,7 +193,7 @@ def test_a_run_killed_outright_is_finished_by_running_it_again(tmp_path):
     assert finished, "the first episode was recorded before the kill"
     before = _files(out)
 
-    again = run_cli(*command[3:])
+    again = run_cli(*command[3:], "--resume")
     assert again.returncode == 0, again.stderr
     after = _files(out)
     summary = json.loads((out / "summary.json").read_text())
@@ -241,3 +241,16 @@ def test_the_series_fixture_is_episodes_and_the_damaged_files_among_them(tmp_pat
         assert media.frame_count == round(PIECES * PIECE_SECONDS * media.fps) == 600
     assert paths[0].read_bytes() != paths[1].read_bytes()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_resume_wants_a_series_run_to_go_on_with(tmp_path):
+    series = tmp_path / "series"
+    series.mkdir()
+    shutil.copy(SAMPLE_FOOTAGE / "clip_a.mp4", series / "ep01.mp4")
+    typo = tmp_path / "ouy"
+    result = run_cli(str(series), "--each", "file", "--resume", "-o", str(typo))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "holds no series run to resume" in result.stderr and str(typo) in result.stderr
+    assert not typo.exists()
+    alone = run_cli(str(series / "ep01.mp4"), "--resume", "-o", str(typo))
+    assert alone.returncode == 1 and "goes with a series run" in alone.stderr

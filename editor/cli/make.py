@@ -87,7 +87,14 @@ def make_parser() -> argparse.ArgumentParser:
         "--each",
         choices=["file", "folder"],
         help="a series run: one set of outputs per video file (or per folder inside the input "
-        "folders), each into OUTDIR/<name>/, with OUTDIR/summary.json",
+        "folders), each into OUTDIR/<name>/, with OUTDIR/summary.json. Running it again keeps "
+        "the episodes already made, unchanged (OUTDIR/manifest.json)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --each: go on with the series run in OUTDIR, which must hold its manifest "
+        "(what a plain rerun does, but a mistyped OUTDIR is an error, not a fresh run)",
     )
     add_no_cache(parser)
     parser.add_argument("--version", action="version", version=f"autocut {__version__}")
@@ -118,6 +125,8 @@ def make_outputs(argv: list[str]) -> int:
     )
     if args.each is not None:
         return _make_series(args, preset, hooks, interactive)
+    if args.resume:
+        raise AutocutError("--resume", "goes with a series run (--each file or --each folder)")
     report = make(
         args.inputs,
         preset,
@@ -153,11 +162,13 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
     """``--each``: every episode's outputs in its own folder, a summary table at the end."""
     from editor.atomic import writable_folder
     from editor.batch.episodes import episode_files, find_episodes
-    from editor.batch.manifest import episode_key
+    from editor.batch.manifest import MANIFEST_NAME, episode_key
     from editor.batch.series import SUMMARY_NAME, SeriesHooks, run_series, summary_table
     from editor.captions.languages import named_after, parse_subs_option
     from editor.pipeline import make
 
+    if args.resume and not (args.output / MANIFEST_NAME).is_file():
+        raise AutocutError(args.output, "holds no series run to resume (no manifest.json)")
     episodes, problems = find_episodes(args.inputs, args.each, args.output)
     if not episodes and len(problems) == 1:
         raise problems[0]
