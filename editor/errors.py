@@ -13,6 +13,10 @@ class AutocutError(Exception):
         self.reason = reason
         super().__init__(f"{self.where}: {reason}")
 
+    def __reduce__(self):
+        """Pickled as its place and reason: it crosses from worker processes intact."""
+        return (type(self), (self.where, self.reason))
+
 
 class Terminated(KeyboardInterrupt):
     """The process was asked to stop (SIGTERM). It unwinds like Ctrl-C, so every temporary

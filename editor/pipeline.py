@@ -1,9 +1,12 @@
 """The main job: footage in, finished vertical outputs (MP4, cover JPEG, EDL JSON) out.
 
-Stages run in order: collect inputs, analyse each file (one decode pass each, or none when
-the analysis cache already holds it: :mod:`editor.analysis.cache`), plan an EDL per output
-from the preset and seed (pure), render each EDL. A file that cannot be read is reported and
-skipped; the others still make the output.
+Stages run in order: prepare the job (every file besides the footage read and checked:
+:mod:`editor.job`), analyse each file (one decode pass each, or none when the analysis cache
+already holds it: :mod:`editor.analysis.cache`), plan the EDLs of every output from the
+preset and seed (pure: :func:`plan_outputs`), render each output (:func:`deliver`). A file
+that cannot be read is reported and skipped; the others still make the output. The stages
+are separate functions so that other executors (:mod:`editor.batch.runner`) can run each
+where they like; :func:`make` runs them all here, in turn.
 """
 
 from __future__ import annotations
@@ -14,26 +17,20 @@ from pathlib import Path
 
 from editor.analysis.cache import analyse_file
 from editor.analysis.model import Analysis, Progress
-from editor.assemble.cards import series_title
 from editor.assemble.edl import Edl
-from editor.assemble.trailer import Logo, plan_trailer
+from editor.assemble.trailer import plan_trailer
 from editor.assemble.variants import distinct_edits
 from editor.atomic import writable_folder, write_text
 from editor.batch.analyses import analyse_many
-from editor.captions.fonts import user_face
-from editor.captions.languages import match_subtitles
-from editor.captions.texts import localized, read_texts
+from editor.captions.texts import localized
 from editor.captions.timing import with_captions
 from editor.errors import AutocutError
 from editor.inputs import EDL_SUFFIX, collect_videos
-from editor.media.encode import AUDIO_RATE
+from editor.job import Job, captions_by_source, prepare
 from editor.media.probe import Media
 from editor.preset import Preset
 from editor.render.assemble import Edition, render_editions
 from editor.render.captions import caption_tracks
-from editor.render.sound import read_sound
-from editor.sound.beats import BeatTrack, track_beats
-from editor.subtitles import Cue, read_subtitles
 
 
 @dataclass(frozen=True)
@@ -57,6 +54,15 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Planned:
+    """One edit of a run: its name and its editions (``(name, EDL)``, one per subtitle
+    language, else one), all rendered together."""
+
+    name: str
+    editions: tuple[tuple[str, Edl], ...]
+
+
+@dataclass(frozen=True)
 class Hooks:
     """How the caller is kept informed; every hook is optional."""
 
@@ -68,17 +74,8 @@ class Hooks:
     """Called as each stage starts: ``analysis``, ``plan``, ``render``."""
 
 
-def output_base(inputs: list[str | Path], preset: Preset) -> str:
-    """``<folder or file name>_<preset>``, or ``autocut_<preset>`` for several inputs."""
-    if len(inputs) == 1:
-        path = Path(inputs[0])
-        stem = path.resolve().name if path.is_dir() else path.stem
-        return f"{stem or 'autocut'}_{preset.name}"
-    return f"autocut_{preset.name}"
-
-
 def analyse_inputs(
-    inputs: list[str | Path],
+    inputs: Sequence[str | Path],
     hooks: Hooks = Hooks(),
     *,
     use_cache: bool = True,
@@ -109,9 +106,15 @@ def analyse_inputs(
                 hooks.on_skip(result)
         else:
             analyses.append(result)
+    return usable(inputs, analyses), skipped
+
+
+def usable(inputs: Sequence[str | Path], analyses: list[Analysis]) -> list[Analysis]:
+    """``analyses`` when there are any; else the one error that none of the inputs is
+    readable video."""
     if not analyses:
         raise AutocutError(", ".join(map(str, inputs)), "none of the inputs is readable video")
-    return analyses, skipped
+    return analyses
 
 
 def make(
@@ -150,29 +153,35 @@ def make(
     files are found beside them (a series folder an episode's video was found in).
     All subtitle files are read before any analysis, so a bad one stops the run at once.
     """
-    logo_info = read_logo(logo) if logo is not None else None
-    wanted = read_subtitle_files(inputs, outdir, subtitles, subtitles_encoding, subtitle_folders)
-    card_texts = read_texts(texts) if texts is not None else {}
-    with_file = preset.music.enabled and bool(preset.music.file)
-    if with_file:
-        check_music(Path(preset.music.file))
-    if preset.captions.font:
-        user_face(preset.captions.font)  # a font that cannot be read stops the run at once
+    job = prepare(
+        inputs, preset, outdir, seed=seed, variants=variants, dry_run=dry_run, title=title,
+        logo=logo, use_cache=use_cache, subtitles=subtitles,
+        subtitles_encoding=subtitles_encoding, texts=texts, subtitle_folders=subtitle_folders,
+    )  # fmt: skip
     if not dry_run:
         writable_folder(outdir)
     _stage(hooks, "analysis")
     analyses, skipped = analyse_inputs(inputs, hooks, use_cache=use_cache, outdir=outdir)
     _stage(hooks, "plan")
-    beats = music_beats(preset) if with_file else None
-    base = output_base(inputs, preset)
-    if title is None:
-        title = preset.cards.title_text or series_title(inputs)
+    edits, notes = plan_outputs(job, analyses)
+    outputs = []
+    if not dry_run:
+        _stage(hooks, "render")
+    for edit in edits:
+        outputs += deliver(edit, outdir, dry_run, hooks.render_progress)
+    return Report(tuple(outputs), tuple(skipped), tuple(notes))
 
-    by_language = captions_by_source(wanted, analyses)
+
+def plan_outputs(job: Job, analyses: list[Analysis]) -> tuple[list[Planned], list[str]]:
+    """Every edit of ``job`` from the footage's ``analyses`` (pure: the same job and
+    analyses give the same EDLs wherever this runs), with the notes for the user: fewer
+    variants than asked, a language no line of which is heard in a cut, cards left in the
+    footage's language."""
+    preset, variants = job.preset, job.variants
 
     def plan(variant: int) -> Edl:
-        return plan_trailer(analyses, preset, seed=seed, variant=variant, title=title,
-                            logo=logo_info, music_beats=beats)  # fmt: skip
+        return plan_trailer(analyses, preset, seed=job.seed, variant=variant, title=job.title,
+                            logo=job.logo, music_beats=job.beats)  # fmt: skip
 
     edits = distinct_edits(plan, variants)
     notes = []
@@ -181,25 +190,26 @@ def make(
             f"this footage holds {len(edits)} different edits of {preset.name}: "
             f"made {len(edits)} of the {variants} variants asked for"
         )
-    outputs = []
-    if not dry_run:
-        _stage(hooks, "render")
+    by_language = captions_by_source(job.subtitles, analyses)
+    planned = []
     for number, edit in enumerate(edits, start=1):
-        name = base if variants == 1 else f"{base}_v{number}"
+        name = job.base if variants == 1 else f"{job.base}_v{number}"
         editions = []
         for language in sorted(by_language) or [None]:
             edl, named = edit, name
             if language is not None:
                 edl = with_captions(edit, {language: by_language[language]}, preset.captions)
-                edl = localized(edl, language, card_texts.get(language))
+                edl = localized(edl, language, job.card_texts.get(language))
                 named = f"{name}.{language}"
                 if not edl.captions:
                     notes.append(f"{named}: no {language} subtitle line is heard in this cut")
-                if card_texts and language not in card_texts:
-                    notes.append(f"{named}: the cards keep their text (no [{language}] in {texts})")
+                if job.card_texts and language not in job.card_texts:
+                    notes.append(
+                        f"{named}: the cards keep their text (no [{language}] in {job.texts})"
+                    )
             editions.append((named, edl))
-        outputs += _deliver(name, editions, outdir, dry_run, hooks)
-    return Report(tuple(outputs), tuple(skipped), tuple(notes))
+        planned.append(Planned(name, tuple(editions)))
+    return planned, notes
 
 
 def _stage(hooks: Hooks, name: str) -> None:
@@ -207,22 +217,28 @@ def _stage(hooks: Hooks, name: str) -> None:
         hooks.on_stage(name)
 
 
-def _deliver(
-    name: str, editions: list[tuple[str, Edl]], outdir: Path, dry_run: bool, hooks: Hooks
+def deliver(
+    edit: Planned,
+    outdir: Path,
+    dry_run: bool = False,
+    render_progress: Callable[[str, int], Progress | None] | None = None,
 ) -> list[Output]:
-    """Render each ``(name, EDL)`` of one edit as ``<name>.mp4`` with its cover, EDL and
-    (with captions) retimed SubRip file beside it, all in one render
-    (:func:`render_editions`); only the plans on a dry run."""
+    """Render each edition of ``edit`` as ``<name>.mp4`` with its cover, EDL and (with
+    captions) retimed SubRip file beside it, all in one render (:func:`render_editions`);
+    only the plans on a dry run."""
     if dry_run:
-        return [Output(named, edl, None, None) for named, edl in editions]
-    frames = editions[0][1].frame_count
-    progress = hooks.render_progress(name, frames) if hooks.render_progress else None
+        return [Output(named, edl, None, None) for named, edl in edit.editions]
+    frames = edit.editions[0][1].frame_count
+    progress = render_progress(edit.name, frames) if render_progress else None
     render_editions(
-        [Edition(edl, outdir / f"{named}.mp4", outdir / f"{named}.jpg") for named, edl in editions],
+        [
+            Edition(edl, outdir / f"{named}.mp4", outdir / f"{named}.jpg")
+            for named, edl in edit.editions
+        ],
         progress=progress,
     )
     outputs = []
-    for named, edl in editions:
+    for named, edl in edit.editions:
         tracks = caption_tracks(edl)  # one language per output
         if tracks:
             write_text(outdir / f"{named}.srt", "".join(tracks.values()))
@@ -231,75 +247,3 @@ def _deliver(
         video, cover = outdir / f"{named}.mp4", outdir / f"{named}.jpg"
         outputs.append(Output(named, edl, video, edl_path, cover))
     return outputs
-
-
-def music_beats(preset: Preset) -> BeatTrack:
-    """The beats of the preset's music file over the output's length, from where it starts
-    to play (decoded once, as the renderer will play it)."""
-    music = preset.music
-    sound = read_sound(music.file, music.start, preset.duration, "music")
-    return track_beats(sound, AUDIO_RATE)
-
-
-def check_music(path: Path) -> None:
-    """One clear error, before any work, when the music file cannot be played."""
-    import av
-
-    from editor.media.container import open_input
-
-    if not path.is_file():
-        raise AutocutError(path, "no such music file")
-    try:
-        with open_input(path) as container:
-            has_sound = bool(container.streams.audio)
-    except av.FFmpegError as exc:
-        raise AutocutError(path, f"not a readable sound file ({exc})") from None
-    if not has_sound:
-        raise AutocutError(path, "music file has no sound")
-
-
-def read_logo(path: Path) -> Logo:
-    """The logo's path and pixel size; one clear error if it is not a readable image."""
-    import cv2
-
-    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED) if Path(path).is_file() else None
-    if image is None:
-        raise AutocutError(path, "logo is not a readable image file (PNG or JPEG)")
-    return Logo(str(Path(path).resolve()), int(image.shape[1]), int(image.shape[0]))
-
-
-Subtitles = dict[str, dict[Path, tuple[Cue, ...]]]
-"""Cues by language, then by video (resolved path)."""
-
-
-def read_subtitle_files(
-    inputs: list[str | Path],
-    outdir: Path,
-    given: Sequence[str],
-    encoding: str | None,
-    folders: Sequence[Path] = (),
-) -> Subtitles:
-    """The subtitle files the run uses (:func:`match_subtitles`: those beside the videos of
-    the input folders and of ``folders``), read; the first bad one raises its AutocutError
-    (file, line, problem)."""
-    videos, _ = collect_videos(inputs, outdir)
-    folders = [*(Path(i) for i in inputs if Path(i).is_dir()), *folders]
-    found: Subtitles = {}
-    for item in match_subtitles(videos, given, folders):
-        cues = read_subtitles(item.path, encoding)
-        found.setdefault(item.language, {})[item.video.resolve()] = cues
-    return found
-
-
-def captions_by_source(
-    subtitles: Subtitles, analyses: Sequence[Analysis]
-) -> dict[str, dict[str, tuple[Cue, ...]]]:
-    """Cues by language, then by source as the EDL names it (each analysed file's path)."""
-    return {
-        language: {
-            str(a.media.path): by_video[Path(a.media.path).resolve()]
-            for a in analyses
-            if Path(a.media.path).resolve() in by_video
-        }
-        for language, by_video in subtitles.items()
-    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,29 @@ def torture(tmp_path_factory) -> dict[str, Path]:
     from fixtures.torture import build_all
 
     return build_all(tmp_path_factory.mktemp("torture"))
+
+
+SHORT = (
+    'name = "short"\ndescription = "six seconds"\nduration = 6\n[cards]\ntitle = 0\nend = 1.5\n'
+    "[hook]\nmax_length = 1.5\n[output]\nwidth = 360\nheight = 640\n"
+)
+"""A six-second preset at 360x640: series runs that stay quick."""
+SUBTITLE_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "subtitles"
+
+
+@pytest.fixture(scope="session")
+def series_run(tmp_path_factory):
+    """Four episodes, one of them not a video, the dialogue scene with its English lines
+    beside it."""
+    root = tmp_path_factory.mktemp("series")
+    series = root / "series"
+    series.mkdir()
+    for name, clip in (("ep01", "clip_a"), ("ep02", "clip_d"), ("ep04", "clip_c")):
+        shutil.copy(SAMPLE_FOOTAGE / f"{clip}.mp4", series / f"{name}.mp4")
+    shutil.copy(SUBTITLE_FIXTURES / "clip_d.en.srt", series / "ep02.en.srt")
+    (series / "ep03.mp4").write_bytes(b"\x00not a video" * 300)
+    preset = root / "short.toml"
+    preset.write_text(SHORT)
+    out = root / "out"
+    result = run_cli(str(series), "--each", "file", "--preset", str(preset), "-o", str(out))
+    return series, out, result

@@ -95,11 +95,14 @@ def test_the_cards_speak_each_language(made):
 
 def test_one_output_per_language_and_nothing_else(made):
     names = sorted(p.name for p in made.out.iterdir())
-    assert names == sorted(
-        f"footage_teaser.{lang}{suffix}"
-        for lang in LANGUAGES
-        for suffix in (".mp4", ".jpg", ".edl.json", ".srt")
-    )
+    assert names == [
+        *sorted(
+            f"footage_teaser.{lang}{suffix}"
+            for lang in LANGUAGES
+            for suffix in (".mp4", ".jpg", ".edl.json", ".srt")
+        ),
+        "report.html",
+    ]
     first = made.edl(LANGUAGES[0])
     for language in LANGUAGES:  # one plan: only the captions differ
         assert made.edl(language).segments == first.segments

@@ -78,7 +78,7 @@ def test_only_the_final_files_are_left(out_dir):
         out_dir.path(preset, ".mp4")
     names = sorted(p.name for p in out_dir.folder.iterdir())
     expected = [f"footage_{p}{ext}" for p in PRESETS for ext in (".edl.json", ".jpg", ".mp4")]
-    assert names == sorted(expected)
+    assert names == sorted([*expected, "report.html"])
 
 
 @pytest.mark.parametrize("preset", PRESETS)

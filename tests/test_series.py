@@ -16,12 +16,8 @@ import pytest
 
 from editor.assemble.edl import Edl
 from editor.batch.episodes import find_episodes
-from tests.conftest import SAMPLE_FOOTAGE, run_cli
+from tests.conftest import SAMPLE_FOOTAGE, SHORT, run_cli
 
-SHORT = (
-    'name = "short"\ndescription = "six seconds"\nduration = 6\n[cards]\ntitle = 0\nend = 1.5\n'
-    "[hook]\nmax_length = 1.5\n[output]\nwidth = 360\nheight = 640\n"
-)
 SUBTITLES = Path(__file__).resolve().parents[1] / "fixtures" / "subtitles"
 
 
@@ -73,24 +69,6 @@ def test_each_folder_is_an_episode_and_loose_files_are_reported(tmp_path):
     assert "no such file or folder" in str(missing[0])
 
 
-@pytest.fixture(scope="module")
-def series_run(tmp_path_factory):
-    """Four episodes, one of them not a video, the dialogue scene with its English lines
-    beside it."""
-    root = tmp_path_factory.mktemp("series")
-    series = root / "series"
-    series.mkdir()
-    for name, clip in (("ep01", "clip_a"), ("ep02", "clip_d"), ("ep04", "clip_c")):
-        shutil.copy(SAMPLE_FOOTAGE / f"{clip}.mp4", series / f"{name}.mp4")
-    shutil.copy(SUBTITLES / "clip_d.en.srt", series / "ep02.en.srt")
-    (series / "ep03.mp4").write_bytes(b"\x00not a video" * 300)
-    preset = root / "short.toml"
-    preset.write_text(SHORT)
-    out = root / "out"
-    result = run_cli(str(series), "--each", "file", "--preset", str(preset), "-o", str(out))
-    return series, out, result
-
-
 def test_a_bad_episode_is_one_line_and_the_others_are_made(series_run):
     _series, out, result = series_run
     assert result.returncode == 1
@@ -102,6 +80,7 @@ def test_a_bad_episode_is_one_line_and_the_others_are_made(series_run):
         "ep02",
         "ep04",
         "manifest.json",
+        "report.html",
         "summary.json",
     ]
     for name in ("ep01", "ep04"):
@@ -147,6 +126,7 @@ def test_the_summary_says_what_was_made_and_how_long_each_stage_took(series_run)
     ]  # fmt: skip
     assert table[5] == "3 of 4 episodes made, 3 outputs, 1 failed"
     assert table[6] == str(out / "summary.json")
+    assert table[7] == str(out / "report.html")
 
 
 def test_a_subtitle_file_that_fits_no_episode_stops_the_run_at_once(tmp_path):
@@ -214,7 +194,7 @@ def test_a_run_killed_outright_is_finished_by_running_it_again(tmp_path):
 
     third = run_cli(*command[3:])
     assert third.returncode == 0 and "3 kept from an earlier run" in third.stdout
-    records = ("summary.json", "manifest.json")
+    records = ("summary.json", "manifest.json", "report.html")
     now = _files(out)
     assert {k: v for k, v in now.items() if k not in records} == {
         k: v for k, v in after.items() if k not in records

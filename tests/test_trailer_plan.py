@@ -199,3 +199,28 @@ def test_cards_can_be_left_out():
     assert edl.cards == ()
     assert edl.segments[-1].out_out == pytest.approx(preset.duration)
     assert edl.segments[-1].leave.kind == "cut"
+
+
+def test_shot_lengths_stay_within_the_longest_shot_the_footage_holds():
+    act = Act("main", 1.0, 2.5, 2.0)
+    assert max(shot_lengths(150, FPS, act)) > 40
+    lengths = shot_lengths(150, FPS, act, longest=40)
+    assert sum(lengths) == 150
+    assert max(lengths) <= 40 and min(lengths) >= 0.6 * 24
+
+
+def test_footage_of_short_shots_only_is_cut_into_more_shorter_shots():
+    preset = load_preset("teaser")
+    preset = dataclasses.replace(
+        preset,
+        duration=6.0,
+        acts=(Act("main", 1.0, 2.6, 2.2),),
+        cards=dataclasses.replace(preset.cards, title=0.0, end=1.5),
+    )
+    analysis = footage(shots=8, shot_frames=50)  # 1.7 s shots, each less once trimmed
+    edl = plan_trailer([analysis], preset)
+    assert edl.segments[-1].out_out == pytest.approx(preset.duration - preset.cards.end)
+    for seg in edl.segments:  # every shot from within one shot of the footage
+        first, last = round(seg.src_in * FPS), round(seg.src_out * FPS) - 1
+        assert first // 50 == last // 50, (seg.src_in, seg.src_out)
+    assert len([s for s in edl.segments if s.act == "main"]) >= 2

@@ -48,7 +48,10 @@ class Segment:
     belongs to ("hook", an act's name or "cliffhanger") and ``score`` the highlight score of
     the footage (0..1). ``line`` marks a whole line of dialogue: its sound plays from
     ``sound_in`` to ``sound_out`` (source seconds), which may start before or end after the
-    picture (J and L cuts); without them the sound plays with the picture.
+    picture (J and L cuts); without them the sound plays with the picture. ``camera`` is
+    the reframe plan's camera mode of the footage (stationary, track, split or fit; "" when
+    unknown), ``reason`` why the planner chose it and ``faces`` how many faces it frames:
+    kept here so what each shot shows can be reviewed from the EDL alone.
     """
 
     source: str
@@ -66,6 +69,9 @@ class Segment:
     line: bool = False
     sound_in: float | None = None
     sound_out: float | None = None
+    camera: str = ""
+    reason: str = ""
+    faces: int = 0
 
     @property
     def duration(self) -> float:

@@ -10,7 +10,10 @@ What is decided here:
 - **What is heard.** A footage shot plays its source's sound unless it is ``muted`` (a
   montage shot of dialogue footage, under the music); a line always plays.
 - **Framing.** Every output frame carries the vertical framing the reframe planner gives its
-  source frame, so the renderer needs nothing but the EDL.
+  source frame, so the renderer needs nothing but the EDL. The segment also names the camera
+  mode, its reason and the faces framed of the plan's shot at its middle frame: a segment
+  lies within one shot of its footage, so one shot's framing speaks for it (a re-framing
+  inside that shot is in its frames all the same).
 - **Cards.** The title card follows the hook, the end card the last shot; each is the
   still of the shot before it with the texts in their boxes (:mod:`editor.assemble.cards`).
 - **Cover.** The cover picture is the output frame showing the largest, most confident face
@@ -29,7 +32,7 @@ from editor.assemble.lines import Line
 from editor.assemble.scoring import Piece
 from editor.assemble.slots import Slot, half_handle, join_for, transition_length
 from editor.preset import Preset
-from editor.reframe.plan import ReframePlan
+from editor.reframe.plan import ReframePlan, ShotFraming
 
 
 def cover_time(analyses: list[Analysis], segments: list[Segment]) -> float:
@@ -84,6 +87,7 @@ def footage_segment(
     shown = count + before + after
     src_in = _snap_in(analysis, piece, shown / fps, not muted)
     frames = framings(analysis, plans[piece.source], src_in, shown, fps)
+    camera = camera_of(analysis, plans[piece.source], src_in, shown, fps)
     return Segment(
         source=str(analysis.media.path),
         src_in=round(src_in, 6),
@@ -97,6 +101,7 @@ def footage_segment(
         enter=slot.enter,
         leave=slot.leave,
         frames=frames,
+        **_camera_fields(camera),
     )
 
 
@@ -116,6 +121,7 @@ def line_segment(
     analysis = analyses[line.source]
     count = slot.frames - lead + trail
     src_in = line.sound_in + lead / fps
+    camera = camera_of(analysis, plans[line.source], src_in, count, fps)
     return Segment(
         source=str(analysis.media.path),
         src_in=round(src_in, 6),
@@ -132,6 +138,7 @@ def line_segment(
         line=True,
         sound_in=line.sound_in,
         sound_out=line.sound_out,
+        **_camera_fields(camera),
     )
 
 
@@ -147,6 +154,26 @@ def framings(
         layout, boxes = plan.frame(min(frame, plan.frame_count - 1))
         out.append(Framing(layout, tuple(tuple(round(float(v), 2) for v in b) for b in boxes)))
     return tuple(out)
+
+
+def camera_of(
+    analysis: Analysis, plan: ReframePlan, src_in: float, count: int, fps: float
+) -> ShotFraming | None:
+    """The plan's shot holding the source frame on screen at the middle of ``count``
+    output frames from ``src_in`` (None when the plan says nothing of it)."""
+    t = src_in + (count // 2) / fps + 1e-6
+    frame = max(0, int(np.searchsorted(analysis.times, t, side="right")) - 1)
+    for shot in plan.shots:
+        if shot.start_frame <= frame < shot.end_frame:
+            return shot
+    return None
+
+
+def _camera_fields(shot: ShotFraming | None) -> dict:
+    """The segment fields naming ``shot``'s camera (none: the defaults, unknown)."""
+    if shot is None:
+        return {}
+    return {"camera": shot.mode, "reason": shot.reason, "faces": len(shot.faces)}
 
 
 def title_card(

@@ -62,11 +62,13 @@ def act_slots(
     has_end: bool = True,
     lines: tuple[tuple[Line, ...], ...] = (),
     closing: Line | None = None,
+    longest: int | None = None,
 ) -> list[Slot]:
     """The shots of every act, in order, with their lengths (frames) and joins: montage
     shots with each act's ``lines`` spread between them (see the module notes), then the
     ``closing`` line (the cliffhanger, its own part "cliffhanger") when there is one.
-    ``footage`` counts the frames of the acts alone."""
+    ``footage`` counts the frames of the acts alone; ``longest`` caps a montage shot's
+    length (footage of short shots only: more, shorter shots fill the act)."""
     shares = np.asarray([a.share for a in preset.acts], float)
     marks = np.round(np.concatenate([[0.0], np.cumsum(shares)]) / shares.sum() * footage)
     shortest = math.ceil(MIN_SHOT * fps)
@@ -78,7 +80,9 @@ def act_slots(
             if rest == 0 or rest >= shortest:
                 break
             mine.pop(0)  # the weakest-placed line of the act goes
-        montage = shot_lengths(int(b - a) - sum(line_frames(x, fps) for x in mine), fps, act)
+        montage = shot_lengths(
+            int(b - a) - sum(line_frames(x, fps) for x in mine), fps, act, longest
+        )
         plan += [(act.name, k, n, x) for n, x in _interleave(montage, mine, fps)]
     if closing is not None:
         plan.append(("cliffhanger", len(preset.acts), line_frames(closing, fps), closing))
@@ -119,22 +123,28 @@ def _interleave(montage: list[int], lines: list[Line], fps: float) -> list[tuple
     return out
 
 
-def shot_lengths(total: int, fps: float, act: Act) -> list[int]:
+def shot_lengths(total: int, fps: float, act: Act, longest: int | None = None) -> list[int]:
     """Shot lengths in frames summing to ``total``, from ``act.first_shot`` to
-    ``act.last_shot`` linearly over the act; a last shot too short to read is merged into
-    the one before it."""
+    ``act.last_shot`` linearly over the act, none longer than ``longest`` frames when
+    given; a last shot too short to read is merged into the one before it (spread over
+    the act's shots), or, where that would make a shot longer than ``longest``, the act's
+    shots are made equal."""
     duration = total / fps
     if duration <= 0:
         return []
+    cap = math.inf if longest is None else longest / fps
     bounds, t = [0.0], 0.0
     while t < duration - 1e-9:
         want = act.first_shot + (act.last_shot - act.first_shot) * t / duration
-        t = min(duration, t + want)
+        t = min(duration, t + min(want, cap))
         bounds.append(t)
-    shortest = min(act.first_shot, act.last_shot)
+    shortest = min(act.first_shot, act.last_shot, cap)
     if len(bounds) > 2 and bounds[-1] - bounds[-2] < 0.6 * shortest:
-        del bounds[-1]  # spread the short remainder over the act's shots
-        bounds = [b * duration / bounds[-1] for b in bounds]
+        spread = [b * duration / bounds[-2] for b in bounds[:-1]]
+        if max(b - a for a, b in itertools.pairwise(spread)) <= cap + 1e-9:
+            bounds = spread  # the short remainder spread over the act's shots
+        else:  # no shot may grow: shots of equal length instead
+            bounds = list(np.linspace(0.0, duration, len(bounds)))
     marks = [round(b * fps) for b in bounds]
     marks[-1] = total
     return [b - a for a, b in itertools.pairwise(marks) if b > a]

@@ -148,28 +148,38 @@ def plan_trailer(
         if talk:
             return with_no_lines()
         raise _short(analyses, preset, sum(piece_frames(p, fps) for p in pieces) / fps)
-    slots = act_slots(preset, footage, fps, title_frames > 0, end_frames > 0, lines.acts,
-                      lines.cliffhanger)  # fmt: skip
     first = hook_frames + title_frames
     shortest = math.ceil(MIN_SHOT * fps)
     beats = beat_frames(music, fps)
-    montage = [i for i, s in enumerate(slots) if s.line is None]
-    room = [line_room(s.line, fps) if s.line else (0, 0) for s in slots]
     split = math.floor(preset.dialogue.split * fps + 1e-6)
-    moves = cut_moves(slots, room, split)
-    # Montage lengths first, lines held where they are: the footage picked must hold them,
-    # so the longest shots are held to the longest pieces there are.
-    held = [(0, 0) if a.line or b.line else m for a, b, m in zip(slots, slots[1:], moves)]
-    most = [s.frames for s in slots]
     sizes = sorted((piece_frames(p, fps) for p in pool), reverse=True) or [0]
-    for k, i in enumerate(sorted(montage, key=lambda i: (-slots[i].frames, i))):
-        most[i] = max(slots[i].frames, sizes[min(k, len(sizes) - 1)] - handles(slots[i], fps))
-    wanted = on_beats([s.frames for s in slots], most, first, beats, shortest, held)
-    slots = [dataclasses.replace(s, frames=n) for s, n in zip(slots, wanted)]
     # With beats to cut on, each pick holds up to a beat more: a cut next to a line can only
     # move one way (the line's picture has no more room), which may be to the farther beat.
     slack = math.ceil(60 / music.bpm * fps) if music is not None and music.beats else 0
-    picks = fill_slots([slots[i] for i in montage], pool, rank, uses, fps, slack)
+    # The act's own shot lengths first; footage of short shots only is cut into more,
+    # shorter shots, none longer than the longest piece holds.
+    longest: int | None = None
+    while True:
+        slots = act_slots(preset, footage, fps, title_frames > 0, end_frames > 0, lines.acts,
+                          lines.cliffhanger, longest)  # fmt: skip
+        montage = [i for i, s in enumerate(slots) if s.line is None]
+        room = [line_room(s.line, fps) if s.line else (0, 0) for s in slots]
+        moves = cut_moves(slots, room, split)
+        # Montage lengths first, lines held where they are: the footage picked must hold
+        # them, so the longest shots are held to the longest pieces there are.
+        held = [(0, 0) if a.line or b.line else m for a, b, m in zip(slots, slots[1:], moves)]
+        most = [s.frames for s in slots]
+        for k, i in enumerate(sorted(montage, key=lambda i: (-slots[i].frames, i))):
+            most[i] = max(slots[i].frames, sizes[min(k, len(sizes) - 1)] - handles(slots[i], fps))
+        wanted = on_beats([s.frames for s in slots], most, first, beats, shortest, held)
+        slots = [dataclasses.replace(s, frames=n) for s, n in zip(slots, wanted)]
+        picks = fill_slots([slots[i] for i in montage], pool, rank, uses, fps, slack)
+        cap = sizes[0] - max((handles(slots[i], fps) for i in montage), default=0)
+        if picks is not None or longest is not None or cap < shortest:
+            break
+        if all(slots[i].frames <= cap for i in montage):
+            break  # no shot is longer than the footage holds: shorter ones do not help
+        longest = cap
     if picks is None:
         if talk:
             return with_no_lines()

@@ -29,6 +29,7 @@ from editor.atomic import remove_leftovers, write_text
 from editor.batch.episodes import Episode
 from editor.batch.manifest import Manifest
 from editor.errors import AutocutError
+from editor.job import Job
 from editor.pipeline import Hooks, Report
 
 SUMMARY_NAME = "summary.json"
@@ -117,6 +118,59 @@ class _Clock:
         return time.perf_counter() - self._begun
 
 
+class _Ledger:
+    """The run's record of its episodes: which are kept from an earlier run (the
+    manifest), which are finished, and the summary written after each one."""
+
+    def __init__(self, episodes, outdir, hooks, problems, keep_summary, key_of) -> None:
+        self.episodes: list[Episode] = list(episodes)
+        self.outdir, self.hooks, self.keep_summary, self.key_of = (
+            outdir,
+            hooks,
+            keep_summary,
+            key_of,
+        )
+        self.unplaced = [_unplaced(p) for p in problems or ()]
+        self.manifest = Manifest(outdir) if key_of is not None and keep_summary else None
+        self.results: dict[int, EpisodeResult] = {}
+        self.keys: dict[int, str | None] = {}
+        if self.manifest is not None:
+            remove_leftovers(outdir)  # the summary's or the manifest's, of a killed run
+
+    def kept(self, i: int) -> bool:
+        """Whether episode ``i`` is kept as an earlier run made it (recorded if so); else
+        it is forgotten, and a killed run's leftovers removed, before it is made again."""
+        if self.manifest is None:
+            return False
+        episode = self.episodes[i]
+        self.keys[i] = key = self.key_of(episode)
+        earlier = self.manifest.finished(episode.name, key)
+        if earlier is not None:
+            self.done(i, dataclasses.replace(EpisodeResult.from_dict(earlier), kept=True))
+            return True
+        self.manifest.forget(episode.name)  # before a single file of it is replaced
+        remove_leftovers(self.outdir / episode.name)  # of a run killed while making it
+        return False
+
+    def done(self, i: int, result: EpisodeResult) -> None:
+        if self.manifest is not None and result.status == "done" and not result.kept:
+            self.manifest.record(result.episode, self.keys.get(i), result.to_dict(),
+                                 result.files())  # fmt: skip
+        self.results[i] = result
+        if self.keep_summary:
+            write_summary(self.outdir, self.in_order(), self.unplaced)
+        if self.hooks.on_done is not None:
+            self.hooks.on_done(result)
+
+    def in_order(self) -> list[EpisodeResult]:
+        return [self.results[i] for i in sorted(self.results)]
+
+    def close(self) -> list[EpisodeResult]:
+        if self.keep_summary and not self.episodes:
+            write_summary(self.outdir, [], self.unplaced)
+        return self.in_order()
+
+
 def run_series(
     episodes: list[Episode],
     make_episode: MakeEpisode,
@@ -130,31 +184,56 @@ def run_series(
     ``problems`` are inputs that hold no episode: they are in the summary too. Without
     ``keep_summary`` (a dry run) nothing is written. ``key_of`` gives an episode's key
     (:func:`editor.batch.manifest.episode_key`): with it, finished episodes are kept."""
-    results: list[EpisodeResult] = []
-    unplaced = [_unplaced(p) for p in problems or ()]
-    manifest = Manifest(outdir) if key_of is not None and keep_summary else None
-    if manifest is not None:
-        remove_leftovers(outdir)  # the summary's or the manifest's, of a killed run
-    for episode in episodes:
-        key = key_of(episode) if manifest is not None else None
-        earlier = manifest.finished(episode.name, key) if manifest is not None else None
-        if earlier is not None:
-            result = dataclasses.replace(EpisodeResult.from_dict(earlier), kept=True)
+    ledger = _Ledger(episodes, outdir, hooks, problems, keep_summary, key_of)
+    for i, episode in enumerate(episodes):
+        if not ledger.kept(i):
+            ledger.done(i, _run_one(episode, make_episode, outdir, hooks))
+    return ledger.close()
+
+
+def run_series_on(
+    executor,
+    episodes: list[Episode],
+    job_of: Callable[[Episode, Path], Job],
+    outdir: Path,
+    hooks: SeriesHooks = SeriesHooks(),
+    problems: list[AutocutError] | None = None,
+    keep_summary: bool = True,
+    key_of: Callable[[Episode], str | None] | None = None,
+) -> list[EpisodeResult]:
+    """:func:`run_series` with the episodes' stages as tasks on ``executor``
+    (:mod:`editor.batch.runner`): several episodes at once, each one's result recorded
+    as it ends. ``job_of(episode, folder)`` prepares an episode's job; one that cannot be
+    prepared (a bad subtitle file) fails alone."""
+    from editor.batch.runner import run_jobs
+
+    ledger = _Ledger(episodes, outdir, hooks, problems, keep_summary, key_of)
+    jobs: list[Job] = []
+    index: list[int] = []
+    for i, episode in enumerate(episodes):
+        if ledger.kept(i):
+            continue
+        try:
+            jobs.append(job_of(episode, outdir / episode.name))
+            index.append(i)
+        except AutocutError as exc:
+            ledger.done(i, _failed(episode, outdir, exc, {}, 0.0))
+
+    def on_stage(k: int, stage: str) -> None:
+        if hooks.on_stage is not None:
+            hooks.on_stage(episodes[index[k]], stage)
+
+    def on_done(k: int, outcome) -> None:
+        episode = episodes[index[k]]
+        if outcome.error is not None:
+            result = _failed(episode, outdir, outcome.error, outcome.stages, outcome.seconds)
         else:
-            if manifest is not None:
-                manifest.forget(episode.name)  # before a single file of it is replaced
-                remove_leftovers(outdir / episode.name)  # of a run killed while making it
-            result = _run_one(episode, make_episode, outdir, hooks)
-            if manifest is not None and result.status == "done":
-                manifest.record(episode.name, key, result.to_dict(), result.files())
-        results.append(result)
-        if keep_summary:
-            write_summary(outdir, results, unplaced)
-        if hooks.on_done is not None:
-            hooks.on_done(results[-1])
-    if keep_summary and not episodes:
-        write_summary(outdir, results, unplaced)
-    return results
+            result = _result(episode, outdir, outcome.report, outcome.stages, outcome.seconds)
+            remove_leftovers(outdir / episode.name)  # of a task a dead worker took down
+        ledger.done(index[k], result)
+
+    run_jobs(jobs, executor, on_stage, on_done)
+    return ledger.close()
 
 
 def _run_one(
@@ -163,31 +242,39 @@ def _run_one(
     folder = outdir / episode.name
     clock = _Clock()
     base = hooks.episode_hooks(episode) if hooks.episode_hooks is not None else Hooks()
-    skipped: list[str] = []
 
     def on_stage(stage: str) -> None:
         clock.enter(stage)
         if hooks.on_stage is not None:
             hooks.on_stage(episode, stage)
 
-    def on_skip(exc: AutocutError) -> None:
-        skipped.append(str(exc))
-        if base.on_skip is not None:
-            base.on_skip(exc)
-
-    run_hooks = Hooks(on_skip=on_skip, analysis_progress=base.analysis_progress,
+    run_hooks = Hooks(on_skip=base.on_skip, analysis_progress=base.analysis_progress,
                       render_progress=base.render_progress, on_stage=on_stage)  # fmt: skip
-    inputs = tuple(str(p) for p in episode.videos)
     try:
         report = make_episode(episode, folder, run_hooks)
     except AutocutError as exc:
         seconds = clock.stop()
-        return EpisodeResult(episode.name, inputs, str(folder), "failed", stages=clock.stages,
-                             seconds=seconds, error=str(exc))  # fmt: skip
+        return _failed(episode, outdir, exc, clock.stages, seconds)
     seconds = clock.stop()
+    return _result(episode, outdir, report, clock.stages, seconds)
+
+
+def _failed(
+    episode: Episode, outdir: Path, error: AutocutError, stages: dict, seconds: float
+) -> EpisodeResult:
+    inputs = tuple(str(p) for p in episode.videos)
+    return EpisodeResult(episode.name, inputs, str(outdir / episode.name), "failed",
+                         stages=stages, seconds=seconds, error=str(error))  # fmt: skip
+
+
+def _result(
+    episode: Episode, outdir: Path, report: Report, stages: dict, seconds: float
+) -> EpisodeResult:
+    """An episode's result from the report of its run: its outputs, the warnings (footage
+    skipped, each output's lint, the run's notes) and its status."""
     from editor.assemble.summary import lint
 
-    outputs, warnings = [], list(skipped)
+    outputs, warnings = [], [str(exc) for exc in report.skipped]
     for out in report.outputs:
         subtitles = out.video.with_suffix(".srt") if out.video and out.edl.captions else None
         outputs.append({
@@ -201,8 +288,9 @@ def _run_one(
         warnings += [f"{out.name}: {note}" for note in lint(out.edl)]
     warnings += report.notes
     status = "partial" if report.skipped else "done"
-    return EpisodeResult(episode.name, inputs, str(folder), status, tuple(outputs),
-                         tuple(warnings), clock.stages, seconds)  # fmt: skip
+    inputs = tuple(str(p) for p in episode.videos)
+    return EpisodeResult(episode.name, inputs, str(outdir / episode.name), status,
+                         tuple(outputs), tuple(warnings), stages, seconds)  # fmt: skip
 
 
 def _unplaced(problem: AutocutError) -> dict:

@@ -96,6 +96,26 @@ def make_parser() -> argparse.ArgumentParser:
         help="with --each: go on with the series run in OUTDIR, which must hold its manifest "
         "(what a plain rerun does, but a mistyped OUTDIR is an error, not a fresh run)",
     )
+    parser.add_argument(
+        "--workers",
+        type=bounded_int(1, 256),
+        metavar="N",
+        help="worker processes: footage analysed, and outputs planned and rendered, N at "
+        "a time (default: all in this process, two files analysed side by side)",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="where the work runs: local processes (default), or a Dask cluster "
+        "(--scheduler, else a local one of --workers processes; pip install 'autocut[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --executor dask: the scheduler's address (tcp://HOST:8786); every worker "
+        "must see the footage and output folder at the same paths",
+    )
     add_no_cache(parser)
     parser.add_argument("--version", action="version", version=f"autocut {__version__}")
     return parser
@@ -123,25 +143,32 @@ def make_outputs(argv: list[str]) -> int:
         analysis_progress=progress_bar if interactive else None,
         render_progress=render_bar if interactive else None,
     )
+    if args.scheduler is not None and args.executor != "dask":
+        raise AutocutError("--scheduler", "goes with --executor dask")
     if args.each is not None:
         return _make_series(args, preset, hooks, interactive)
     if args.resume:
         raise AutocutError("--resume", "goes with a series run (--each file or --each folder)")
-    report = make(
-        args.inputs,
-        preset,
-        args.output,
-        seed=args.seed,
-        variants=args.variants,
-        dry_run=args.dry_run,
-        title=args.title,
-        logo=args.logo,
-        use_cache=not args.no_cache,
-        subtitles=args.subs,
-        subtitles_encoding=args.subs_encoding,
-        texts=args.texts,
-        hooks=hooks,
-    )
+    settings = dict(
+        seed=args.seed, variants=args.variants, dry_run=args.dry_run, title=args.title,
+        logo=args.logo, use_cache=not args.no_cache, subtitles=args.subs,
+        subtitles_encoding=args.subs_encoding, texts=args.texts,
+    )  # fmt: skip
+    executor = _executor(args)
+    if executor is None:
+        report = make(args.inputs, preset, args.output, hooks=hooks, **settings)
+    else:
+        from editor.batch.runner import run_jobs
+        from editor.job import prepare
+
+        job = prepare(args.inputs, preset, args.output, **settings)
+        with _closing(executor):
+            (outcome,) = run_jobs([job], executor)
+        if outcome.error is not None:
+            raise outcome.error
+        report = outcome.report
+        for problem in report.skipped:
+            hooks.on_skip(problem)
     from editor.assemble.summary import lint, summary_lines
 
     for out in report.outputs:
@@ -155,7 +182,35 @@ def make_outputs(argv: list[str]) -> int:
                 print(f"autocut: note: {out.name}: {note}", file=sys.stderr)
     for note in report.notes:
         print(f"autocut: note: {note}", file=sys.stderr)
+    if not args.dry_run:
+        from editor.report import write_report
+
+        print(write_report(args.output, report.outputs))
     return 1 if report.skipped else 0
+
+
+def _executor(args: argparse.Namespace):
+    """The executor ``--workers``/``--executor`` ask for; None: all in this process."""
+    from editor.batch.executors import DaskExecutor, LocalExecutor, default_workers
+
+    if args.executor == "dask":
+        return DaskExecutor(args.scheduler, args.workers or default_workers())
+    if args.workers is not None and args.workers > 1:
+        return LocalExecutor(args.workers)
+    return None
+
+
+class _closing:
+    """Closes an executor on the way out: its workers stopped at once when interrupted."""
+
+    def __init__(self, executor) -> None:
+        self.executor = executor
+
+    def __enter__(self):
+        return self.executor
+
+    def __exit__(self, kind, value, trace) -> None:
+        self.executor.close(now=kind is not None)
 
 
 def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> int:
@@ -163,8 +218,15 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
     from editor.atomic import writable_folder
     from editor.batch.episodes import episode_files, find_episodes
     from editor.batch.manifest import MANIFEST_NAME, episode_key
-    from editor.batch.series import SUMMARY_NAME, SeriesHooks, run_series, summary_table
+    from editor.batch.series import (
+        SUMMARY_NAME,
+        SeriesHooks,
+        run_series,
+        run_series_on,
+        summary_table,
+    )
     from editor.captions.languages import named_after, parse_subs_option
+    from editor.job import prepare
     from editor.pipeline import make
 
     if args.resume and not (args.output / MANIFEST_NAME).is_file():
@@ -188,15 +250,20 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
     def subs_of(episode) -> list[str]:
         return [v for v in args.subs if named_after(v, episode.videos)]
 
-    def make_episode(episode, folder, episode_hooks):
-        return make(
-            [episode.source], preset, folder, seed=args.seed, variants=args.variants,
-            dry_run=args.dry_run, title=args.title, logo=args.logo,
-            use_cache=not args.no_cache, subtitles=subs_of(episode),
+    def episode_settings(episode) -> dict:
+        return dict(
+            seed=args.seed, variants=args.variants, dry_run=args.dry_run, title=args.title,
+            logo=args.logo, use_cache=not args.no_cache, subtitles=subs_of(episode),
             subtitles_encoding=args.subs_encoding, texts=args.texts,
             subtitle_folders=[episode.series] if episode.series is not None else [],
-            hooks=episode_hooks,
         )  # fmt: skip
+
+    def make_episode(episode, folder, episode_hooks):
+        return make([episode.source], preset, folder, hooks=episode_hooks,
+                    **episode_settings(episode))  # fmt: skip
+
+    def job_of(episode, folder):
+        return prepare([episode.source], preset, folder, **episode_settings(episode))
 
     # What an episode's outputs depend on besides its own files: a rerun keeps an episode
     # made under the same settings from the same content (editor.batch.manifest).
@@ -221,26 +288,56 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
 
         bar = tqdm(total=len(episodes), unit="set", desc="episodes", position=0)
 
+    stages: dict[str, str] = {}  # episode -> the stage it is in
+
     def on_stage(episode, stage: str) -> None:
-        if bar is not None:
-            bar.set_postfix_str(f"{episode.name}: {stage}")
+        stages[episode.name] = stage
+        show()
 
     def on_done(result) -> None:
+        stages.pop(result.episode, None)
         if result.status == "failed":
             say(f"autocut: {result.episode}: {result.error}")
         if bar is not None:
             bar.update(1)
+            show()
 
+    def show() -> None:
+        if bar is None:
+            return
+        if len(stages) == 1:
+            ((name, stage),) = stages.items()
+            bar.set_postfix_str(f"{name}: {stage}")
+        else:
+            counts = {s: list(stages.values()).count(s) for s in ("analysis", "plan", "render")}
+            bar.set_postfix_str(", ".join(f"{s} {n}" for s, n in counts.items() if n))
+
+    series_hooks = SeriesHooks(
+        episode_hooks=lambda _episode: hooks, on_stage=on_stage, on_done=on_done
+    )
+    executor = _executor(args)
     try:
-        results = run_series(
-            episodes, make_episode, args.output,
-            SeriesHooks(episode_hooks=lambda _episode: hooks, on_stage=on_stage, on_done=on_done),
-            problems, keep_summary=not args.dry_run, key_of=key_of,
-        )  # fmt: skip
+        if executor is None:
+            results = run_series(
+                episodes, make_episode, args.output, series_hooks, problems,
+                keep_summary=not args.dry_run, key_of=key_of,
+            )  # fmt: skip
+        else:
+            with _closing(executor):
+                results = run_series_on(
+                    executor, episodes, job_of, args.output, series_hooks, problems,
+                    keep_summary=not args.dry_run, key_of=key_of,
+                )  # fmt: skip
     finally:
         if bar is not None:
             bar.close()
     print("\n".join(summary_table(results)))
     if not args.dry_run:
+        import json
+
+        from editor.report import series_outputs, write_report
+
+        summary = json.loads((args.output / SUMMARY_NAME).read_text(encoding="utf-8"))
         print(args.output / SUMMARY_NAME)
+        print(write_report(args.output, series_outputs(summary), summary))
     return 1 if problems or any(r.status != "done" for r in results) else 0
