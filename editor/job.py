@@ -50,6 +50,8 @@ class Job:
     texts: Path | None = None
     beats: BeatTrack | None = None
     """The beats of the preset's music file, when it has one."""
+    exports: tuple[str, ...] = ()
+    """Files for editing programs written beside each output (:mod:`editor.export`)."""
 
 
 def prepare(
@@ -67,6 +69,7 @@ def prepare(
     subtitles_encoding: str | None = None,
     texts: Path | None = None,
     subtitle_folders: Sequence[Path] = (),
+    exports: Sequence[str] = (),
 ) -> Job:
     """The job of a run with these settings (see :func:`editor.pipeline.make`), every file
     it needs besides the footage read; the first bad one raises its AutocutError."""
@@ -84,6 +87,7 @@ def prepare(
         tuple(inputs), preset, Path(outdir), output_base(inputs, preset),
         title if title is not None else preset.cards.title_text or series_title(inputs),
         seed, variants, dry_run, use_cache, logo_info, wanted, card_texts, texts, beats,
+        tuple(dict.fromkeys(exports)),
     )  # fmt: skip
 
 

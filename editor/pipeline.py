@@ -25,6 +25,7 @@ from editor.batch.analyses import analyse_many
 from editor.captions.texts import localized
 from editor.captions.timing import with_captions
 from editor.errors import AutocutError
+from editor.export import write_exports
 from editor.inputs import EDL_SUFFIX, collect_videos
 from editor.job import Job, captions_by_source, prepare
 from editor.media.probe import Media
@@ -42,6 +43,8 @@ class Output:
     video: Path | None
     edl_path: Path | None
     cover: Path | None = None
+    exports: tuple[Path, ...] = ()
+    """Its cut for editing programs (``--export``)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ def make(
     subtitles_encoding: str | None = None,
     texts: Path | None = None,
     subtitle_folders: Sequence[Path] = (),
+    exports: Sequence[str] = (),
     hooks: Hooks = Hooks(),
 ) -> Report:
     """Make ``variants`` outputs of ``preset`` from ``inputs`` into ``outdir``.
@@ -152,11 +156,14 @@ def make(
     ``subtitle_folders`` are folders, besides the input folders, whose videos' subtitle
     files are found beside them (a series folder an episode's video was found in).
     All subtitle files are read before any analysis, so a bad one stops the run at once.
+    ``exports`` are formats of :mod:`editor.export` written beside each output
+    (``<name>.otio``, ``<name>.fcpxml``, ``<name>.edl``).
     """
     job = prepare(
         inputs, preset, outdir, seed=seed, variants=variants, dry_run=dry_run, title=title,
         logo=logo, use_cache=use_cache, subtitles=subtitles,
         subtitles_encoding=subtitles_encoding, texts=texts, subtitle_folders=subtitle_folders,
+        exports=exports,
     )  # fmt: skip
     if not dry_run:
         writable_folder(outdir)
@@ -168,7 +175,7 @@ def make(
     if not dry_run:
         _stage(hooks, "render")
     for edit in edits:
-        outputs += deliver(edit, outdir, dry_run, hooks.render_progress)
+        outputs += deliver(edit, outdir, dry_run, hooks.render_progress, job.exports)
     return Report(tuple(outputs), tuple(skipped), tuple(notes))
 
 
@@ -222,10 +229,11 @@ def deliver(
     outdir: Path,
     dry_run: bool = False,
     render_progress: Callable[[str, int], Progress | None] | None = None,
+    exports: Sequence[str] = (),
 ) -> list[Output]:
-    """Render each edition of ``edit`` as ``<name>.mp4`` with its cover, EDL and (with
-    captions) retimed SubRip file beside it, all in one render (:func:`render_editions`);
-    only the plans on a dry run."""
+    """Render each edition of ``edit`` as ``<name>.mp4`` with its cover, EDL, (with
+    captions) retimed SubRip file and the ``exports`` beside it, all in one render
+    (:func:`render_editions`); only the plans on a dry run."""
     if dry_run:
         return [Output(named, edl, None, None) for named, edl in edit.editions]
     frames = edit.editions[0][1].frame_count
@@ -244,6 +252,7 @@ def deliver(
             write_text(outdir / f"{named}.srt", "".join(tracks.values()))
         edl_path = outdir / f"{named}{EDL_SUFFIX}"
         write_text(edl_path, edl.to_json())
+        handed = write_exports(edl, outdir / named, exports) if exports else []
         video, cover = outdir / f"{named}.mp4", outdir / f"{named}.jpg"
-        outputs.append(Output(named, edl, video, edl_path, cover))
+        outputs.append(Output(named, edl, video, edl_path, cover, tuple(handed)))
     return outputs

@@ -145,6 +145,8 @@ SHORT = (
     "[hook]\nmax_length = 1.5\n[output]\nwidth = 360\nheight = 640\n"
 )
 """A six-second preset at 360x640: series runs that stay quick."""
+SERIES_EXPORTS = ("--export", "otio", "--export", "edl")
+"""The hand-off files the series run of :func:`series_run` writes beside each output."""
 SUBTITLE_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "subtitles"
 
 
@@ -162,5 +164,6 @@ def series_run(tmp_path_factory):
     preset = root / "short.toml"
     preset.write_text(SHORT)
     out = root / "out"
-    result = run_cli(str(series), "--each", "file", "--preset", str(preset), "-o", str(out))
+    result = run_cli(str(series), "--each", "file", "--preset", str(preset), "-o", str(out),
+                     *SERIES_EXPORTS)  # fmt: skip
     return series, out, result

@@ -17,6 +17,7 @@ import pytest
 
 from editor.batch.executors import ATTEMPTS, LocalExecutor
 from editor.errors import AutocutError
+from tests.conftest import SERIES_EXPORTS
 
 
 def _die_once(marker: str, value: int) -> int:
@@ -78,9 +79,10 @@ def _kill_a_worker_mid_render(run: subprocess.Popen, killed: list[int]) -> None:
 
 
 def _made(out: Path) -> dict[str, str]:
-    """Every EDL below ``out`` with its bytes, and every other file's name."""
+    """Every EDL and hand-off file below ``out`` with its text, and every other file's
+    name."""
     return {
-        str(p.relative_to(out)): p.read_text() if p.name.endswith(".edl.json") else ""
+        str(p.relative_to(out)): p.read_text() if p.suffix in (".json", ".otio", ".edl") else ""
         for p in sorted(out.rglob("*"))
         if p.is_file() and p.name not in ("summary.json", "manifest.json", "report.html")
     }
@@ -93,7 +95,8 @@ def test_other_executors_make_the_same_edls_with_a_worker_killed_mid_render(
     series, serial, serial_result = series_run
     out = tmp_path / "out"
     command = [sys.executable, "-m", "editor", str(series), "--each", "file", "--preset",
-               str(serial.parent / "short.toml"), "-o", str(out), *executor]  # fmt: skip
+               str(serial.parent / "short.toml"), "-o", str(out), *SERIES_EXPORTS,
+               *executor]  # fmt: skip
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     killed: list[int] = []
     killer = threading.Thread(target=_kill_a_worker_mid_render, args=(run, killed))

@@ -85,10 +85,38 @@ def test_a_bad_episode_is_one_line_and_the_others_are_made(series_run):
     ]
     for name in ("ep01", "ep04"):
         made = sorted(p.name for p in (out / name).iterdir())
-        assert made == [f"{name}_short{s}" for s in (".edl.json", ".jpg", ".mp4")]
+        assert made == [f"{name}_short{s}" for s in (".edl", ".edl.json", ".jpg", ".mp4", ".otio")]
     # The dialogue episode found its subtitle file beside it: its output is captioned.
     made = sorted(p.name for p in (out / "ep02").iterdir())
-    assert made == [f"ep02_short.en{s}" for s in (".edl.json", ".jpg", ".mp4", ".srt")]
+    assert made == [
+        f"ep02_short.en{s}" for s in (".edl", ".edl.json", ".jpg", ".mp4", ".otio", ".srt")
+    ]
+
+
+def test_the_hand_off_files_hold_the_cut_that_was_rendered(series_run):
+    import opentimelineio as otio
+
+    from editor.export.rates import rate_of
+
+    _series, out, _result = series_run
+    for name in ("ep01/ep01_short", "ep04/ep04_short"):
+        edl = Edl.from_dict(json.loads((out / f"{name}.edl.json").read_text()))
+        rate = rate_of(edl.fps)
+        for suffix in (".otio", ".edl"):
+            path = str(out / f"{name}{suffix}")
+            read = {"rate": rate.otio_rate} if suffix == ".edl" else {}
+            timeline = otio.adapters.read_from_file(path, **read)
+            clips = [  # (black, reel BL, is how CMX 3600 fades a dip)
+                c for c in timeline.video_tracks()[0].find_clips()
+                if c.metadata.get("cmx_3600", {}).get("reel") != "BL"
+            ]  # fmt: skip
+            assert len(clips) == len(edl.segments), suffix
+            for clip, seg in zip(clips, edl.segments):
+                if suffix == ".otio":  # (CMX 3600 names a dissolve's clip in a comment)
+                    url = clip.media_reference.target_url.removeprefix("file://")
+                    assert Path(url).name == Path(seg.source).name
+                first = clip.source_range.start_time.to_frames()
+                assert abs(first - seg.src_in * edl.fps) <= 1, (suffix, first, seg.src_in)
 
 
 def test_the_summary_says_what_was_made_and_how_long_each_stage_took(series_run):

@@ -44,9 +44,11 @@ def plan_task(job: Job, analyses: list[Analysis]) -> tuple[float, Any]:
     return _timed(plan_outputs, job, analyses)
 
 
-def render_task(edit: Planned, outdir: Path) -> tuple[float, list[Output] | AutocutError]:
+def render_task(
+    edit: Planned, outdir: Path, exports: tuple[str, ...] = ()
+) -> tuple[float, list[Output] | AutocutError]:
     """Runs on a worker: one edit rendered into ``outdir`` (:func:`editor.pipeline.deliver`)."""
-    return _timed(deliver, edit, outdir)
+    return _timed(deliver, edit, outdir, False, None, exports)
 
 
 def _timed(fn: Callable, *args: Any, **kwargs: Any) -> tuple[float, Any]:
@@ -158,7 +160,7 @@ def run_jobs(
                 finish(i)
                 return
             for k, edit in enumerate(state.edits):
-                heapq.heappush(queue, (i, 2, k, render_task, (edit, job.outdir)))
+                heapq.heappush(queue, (i, 2, k, render_task, (edit, job.outdir, job.exports)))
         else:
             state.outputs[key] = value
             if len(state.outputs) == len(state.edits):

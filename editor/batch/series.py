@@ -70,7 +70,8 @@ class EpisodeResult:
     def files(self) -> list[Path]:
         """Every file the episode's outputs are."""
         keys = ("video", "edl", "cover", "subtitles")
-        return [Path(out[k]) for out in self.outputs for k in keys if out.get(k)]
+        named = [Path(out[k]) for out in self.outputs for k in keys if out.get(k)]
+        return named + [Path(p) for out in self.outputs for p in out.get("exports", ())]
 
     def to_dict(self) -> dict:
         return {
@@ -283,6 +284,7 @@ def _result(
             "edl": str(out.edl_path) if out.edl_path else None,
             "cover": str(out.cover) if out.cover else None,
             "subtitles": str(subtitles) if subtitles else None,
+            "exports": [str(p) for p in out.exports],
             "duration": round(out.edl.duration, 3),
         })  # fmt: skip
         warnings += [f"{out.name}: {note}" for note in lint(out.edl)]

@@ -17,6 +17,7 @@ MAX_SEED = 2**32 - 1
 
 def make_parser() -> argparse.ArgumentParser:
     from editor.assemble.variants import MAX_VARIANTS
+    from editor.export import EXPORT_FORMATS
     from editor.preset import LOUDNESS
 
     parser = argparse.ArgumentParser(
@@ -97,6 +98,14 @@ def make_parser() -> argparse.ArgumentParser:
         "(what a plain rerun does, but a mistyped OUTDIR is an error, not a fresh run)",
     )
     parser.add_argument(
+        "--export",
+        action="append",
+        default=[],
+        choices=EXPORT_FORMATS,
+        help="also write each output's cut for editing programs: otio (OpenTimelineIO), "
+        "fcpxml (Final Cut Pro), edl (CMX 3600); repeat for more",
+    )
+    parser.add_argument(
         "--workers",
         type=bounded_int(1, 256),
         metavar="N",
@@ -152,7 +161,7 @@ def make_outputs(argv: list[str]) -> int:
     settings = dict(
         seed=args.seed, variants=args.variants, dry_run=args.dry_run, title=args.title,
         logo=args.logo, use_cache=not args.no_cache, subtitles=args.subs,
-        subtitles_encoding=args.subs_encoding, texts=args.texts,
+        subtitles_encoding=args.subs_encoding, texts=args.texts, exports=args.export,
     )  # fmt: skip
     executor = _executor(args)
     if executor is None:
@@ -178,6 +187,8 @@ def make_outputs(argv: list[str]) -> int:
             print(f"{out.video}  ({out.edl.duration:.2f} s, {len(out.edl.segments)} shots)")
             print(out.edl_path)
             print(out.cover)
+            for path in out.exports:
+                print(path)
             for note in lint(out.edl):
                 print(f"autocut: note: {out.name}: {note}", file=sys.stderr)
     for note in report.notes:
@@ -256,6 +267,7 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
             logo=args.logo, use_cache=not args.no_cache, subtitles=subs_of(episode),
             subtitles_encoding=args.subs_encoding, texts=args.texts,
             subtitle_folders=[episode.series] if episode.series is not None else [],
+            exports=args.export,
         )  # fmt: skip
 
     def make_episode(episode, folder, episode_hooks):
@@ -269,7 +281,7 @@ def _make_series(args: argparse.Namespace, preset, hooks, interactive: bool) -> 
     # made under the same settings from the same content (editor.batch.manifest).
     settings = {
         "preset": dataclasses.asdict(preset), "seed": args.seed, "variants": args.variants,
-        "title": args.title, "subtitles_encoding": args.subs_encoding,
+        "title": args.title, "subtitles_encoding": args.subs_encoding, "exports": args.export,
     }  # fmt: skip
     music = Path(preset.music.file) if preset.music.enabled and preset.music.file else None
     font = Path(preset.captions.font) if preset.captions.font else None
