@@ -3,6 +3,7 @@ same EDLs byte for byte, the same files and summary, even when a worker dies mid
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -115,3 +116,24 @@ def test_other_executors_make_the_same_edls_with_a_worker_killed_mid_render(
         (e["episode"], e["status"], len(e["outputs"])) for e in theirs["episodes"]
     ]
     assert "3 of 4 episodes made, 3 outputs, 1 failed" in stdout.splitlines()
+
+
+def test_workers_end_with_a_run_killed_outright(series_run, tmp_path):
+    """SIGKILL leaves the run no chance to stop its workers: they end by themselves, and
+    write nothing more into the output folder."""
+    series, serial, _ = series_run
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "editor", str(series), "--each", "file", "--preset",
+               str(serial.parent / "short.toml"), "-o", str(out), "--workers", "2"]  # fmt: skip
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(run.pid)
+    workers: list[psutil.Process] = []
+    while run.poll() is None and len(workers) < 2:
+        with contextlib.suppress(psutil.Error):  # (a process may end as it is looked at)
+            workers = [p for p in parent.children() if "spawn_main" in " ".join(p.cmdline())]
+        time.sleep(0.02)
+    assert len(workers) == 2, "the run started its two workers"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=60)  # a guard against a hang only
+    assert not alive, [p.pid for p in alive]

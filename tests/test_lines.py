@@ -221,10 +221,11 @@ def test_held_out_dialogue_gives_whole_sentences_cut_in_its_pauses(voices):
         assert any(line.sound_in <= a and b <= line.sound_out for a, b in sentences)
 
 
-def test_lines_that_leave_no_room_give_way_to_a_plan_without_them(tmp_path):
+def test_a_line_that_leaves_little_room_keeps_it_with_shorter_shots(tmp_path):
     """A 6 s preset on an episode of the series fixture whose best line, as the hook, leaves
-    no footage that fits the rest: the output is planned as it would be without dialogue,
-    not refused."""
+    only short pieces of footage for the rest: the line is kept and the act is cut into
+    shorter shots, each from within one shot of the footage (before, the output was planned
+    without its dialogue)."""
     from editor.analysis.cache import analyse_file
     from fixtures.series import write_episode
 
@@ -239,5 +240,10 @@ def test_lines_that_leave_no_room_give_way_to_a_plan_without_them(tmp_path):
     scene = analyse_file(episode, use_cache=False)
     assert scene.utterances, "the episode has dialogue"
     edl = plan_trailer([scene], preset)
-    assert edl == plan_trailer([scene], preset, dialogue=False)
     assert edl.duration == pytest.approx(preset.duration)
+    assert edl.segments[0].act == "hook" and edl.segments[0].line
+    cuts = [0.0, *(s.start for s in scene.shots[1:]), scene.media.duration]
+    for seg in edl.segments[1:]:
+        assert any(a - 1e-6 <= seg.src_in and seg.src_out <= b + 1e-6
+                   for a, b in itertools.pairwise(cuts)), (seg.src_in, seg.src_out)  # fmt: skip
+    assert edl.segments[-1].out_out == pytest.approx(preset.duration - preset.cards.end)

@@ -15,10 +15,12 @@ beside the analysis of a file, and behaves the same on every platform.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -78,8 +80,9 @@ def analyse_many(
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool``'s workers now, mid-analysis (they hold nothing that must be kept: cache
     entries are renamed into place only when complete)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # gone after shutdown
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in processes:
         process.kill()
 
 
@@ -98,6 +101,27 @@ def _start_worker() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: the signal a process gets when its parent ends."""
+
+
+def die_with_parent() -> None:
+    """Make this worker process end when the process that started it ends, even killed
+    outright (SIGKILL leaves it no chance to stop its workers): a worker outliving its run
+    would go on writing into an output folder that a rerun is making again. Linux only
+    (elsewhere a worker ends once its task is done and its pipe to the parent is gone)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent ended before the setting took hold
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _worker(path: Path, use_cache: bool, reports) -> Analysis | tuple[str, str]:

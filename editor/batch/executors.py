@@ -120,7 +120,6 @@ class DaskExecutor:
                 self._client = Client(scheduler, timeout="20s")
         except OSError as exc:
             raise AutocutError(scheduler or "LocalCluster", f"cannot reach Dask: {exc}") from None
-        self.client = self._client
         self.slots = max(1, sum(self._client.nthreads().values()))
 
     def submit(self, fn: Callable, *args: Any) -> Task:
@@ -135,7 +134,12 @@ class DaskExecutor:
         return [running[f] for f in done]
 
     def close(self, now: bool = False) -> None:
-        self._client.close()
+        """Let go of the cluster (and stop the LocalCluster started for the run); again
+        does nothing."""
+        client, self._client = self._client, None
+        if client is None:
+            return
+        client.close()
         if self._cluster is not None:
             self._cluster.close()
 
@@ -155,9 +159,9 @@ def _named(task: Task) -> str:
 def _kill(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool``'s workers now, mid-task (they hold nothing that must be kept: every
     file is written under a temporary name and renamed only when complete)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # gone after shutdown
     pool.shutdown(wait=False, cancel_futures=True)
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
+    for process in processes:
         process.kill()
 
 

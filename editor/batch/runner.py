@@ -24,7 +24,7 @@ from typing import Any
 
 from editor.analysis.cache import analyse_file
 from editor.analysis.model import Analysis
-from editor.atomic import writable_folder
+from editor.atomic import remove_leftovers, writable_folder
 from editor.errors import AutocutError
 from editor.inputs import collect_videos
 from editor.job import Job
@@ -193,8 +193,10 @@ def run_jobs(
                     finish(i, value)  # (one unreadable file: the job goes on without it)
                     continue
                 answer(i, stage, key, value, seconds)
-    except BaseException:
+    except BaseException:  # interrupted: its workers stopped, what they left removed
         executor.close(now=True)
+        for i in {i for i, stage, _ in running.values() if stage == 2}:
+            remove_leftovers(jobs[i].outdir)
         raise
     return [outcomes[i] for i in range(len(jobs))]
 

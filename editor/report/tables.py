@@ -40,7 +40,7 @@ def series_table(summary: Mapping, anchors: Mapping[tuple[str, str], str]) -> st
             f'<td><span class="tag {tag}">{_e(status)}</span>{kept}</td>'
             f"<td>{_list(outputs, raw=True)}</td>"
             f"<td>{_list(notes, error=error)}</td>"
-            f"<td>{'<br>'.join(stages)}</td>"
+            f'<td class="number">{"<br>".join(stages)}</td>'
             f'<td class="number">{float(ep.get("seconds", 0.0)):.1f} s</td></tr>'
         )
     head = "".join(
