@@ -1,6 +1,7 @@
 """Series benchmark: a season folder in one command, killed at a random moment and resumed.
 
     python -m benchmarks.series [--episodes 100] [--bad 5] [--seed N] [--folder DIR]
+                                [--workers N] [--executor local|dask]
 
 The series fixture (:mod:`fixtures.series`: ``--episodes`` files of 20 s, ``--bad`` of them
 damaged) is made once (into ``--folder`` to keep it between runs), then two series runs of
@@ -9,6 +10,8 @@ the main job with a 6 s preset at 360x640, analysis cache off, each in its own p
 - **whole**: one run from start to end: the baseline;
 - **killed and resumed**: the same command, SIGKILLed at a random moment (after a number of
   finished episodes and a fraction of a second drawn from ``--seed``), then run again.
+
+Both runs take ``--workers`` and ``--executor`` when given (default: all in one process).
 
 It checks and prints: every good episode made (a complete output set each), one line per
 damaged file, the summary; that the rerun kept exactly the episodes the manifest held at the
@@ -37,9 +40,9 @@ PRESET = (
 )
 
 
-def _command(series: Path, preset: Path, out: Path) -> list[str]:
+def _command(series: Path, preset: Path, out: Path, options: list[str]) -> list[str]:
     return [sys.executable, "-m", "editor", str(series), "--each", "file", "--preset",
-            str(preset), "-o", str(out), "--no-cache"]  # fmt: skip
+            str(preset), "-o", str(out), "--no-cache", *options]  # fmt: skip
 
 
 def _stamps(folder: Path) -> dict[str, int]:
@@ -60,29 +63,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bad", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=None, help="--workers for both runs")
+    parser.add_argument("--executor", choices=["local", "dask"], default="local")
     args = parser.parse_args(argv)
+    options = ["--executor", args.executor]
+    if args.workers is not None:
+        options += ["--workers", str(args.workers)]
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         series = args.folder or root / "series"
         begun = time.perf_counter()
         build(series, args.episodes, args.bad)
-        print(f"series: {args.episodes} files ({args.bad} damaged) in {series}, "
-              f"made in {time.perf_counter() - begun:.1f} s")  # fmt: skip
+        print(
+            f"series: {args.episodes} files ({args.bad} damaged) in {series}, "
+            f"made in {time.perf_counter() - begun:.1f} s; runs with {' '.join(options)}"
+        )
         preset = root / "short.toml"
         preset.write_text(PRESET)
         whole, resumed = root / "whole", root / "resumed"
 
         begun = time.perf_counter()
-        done = subprocess.run(_command(series, preset, whole), capture_output=True, text=True)
+        done = subprocess.run(
+            _command(series, preset, whole, options), capture_output=True, text=True
+        )
         whole_s = time.perf_counter() - begun
         good = args.episodes - len(bad_numbers(args.episodes, args.bad))
 
         rng = random.Random(args.seed)
         after = rng.randint(1, max(1, good - 1))
         extra = rng.uniform(0.0, 3.0)
-        run = subprocess.Popen(_command(series, preset, resumed), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+        command = _command(series, preset, resumed, options)
+        run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while run.poll() is None and len(_finished(resumed)) < after:
             time.sleep(0.05)
         time.sleep(extra)
@@ -92,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         kept = _finished(resumed)
         before = _stamps(resumed)
         begun = time.perf_counter()
-        again = subprocess.run(_command(series, preset, resumed), capture_output=True, text=True)
+        again = subprocess.run(
+            _command(series, preset, resumed, options), capture_output=True, text=True
+        )
         rerun_s = time.perf_counter() - begun
 
         for name, result, out in (("whole", done, whole), ("resumed", again, resumed)):

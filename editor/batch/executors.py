@@ -108,12 +108,15 @@ class DaskExecutor:
             raise AutocutError(
                 "--executor dask", "needs Dask: pip install 'autocut[dask]'"
             ) from None
+        # Dask's own logs (a lost worker's connection errors, with their tracebacks) are not
+        # the user's business: what becomes of each task is reported by autocut itself.
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
         self._cluster = None
         try:
             if scheduler is None:
                 self._cluster = LocalCluster(
                     n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR,
+                    dashboard_address=None, silence_logs=logging.CRITICAL,
                 )  # fmt: skip
                 self._client = Client(self._cluster)
             else:
