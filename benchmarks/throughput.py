@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from benchmarks.analysis import dialogue_clip_path, time_decode
+from editor.media.decode import decoder_threads, usable_cores
 from editor.media.probe import probe
 
 COLD = (
@@ -63,7 +64,7 @@ def time_series(series: Path, out: Path, workers: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of part 1 (default 5)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of part 1 (default 7)")
     parser.add_argument("--episodes", type=int, default=4, help="files in part 2 (default 4)")
     args = parser.parse_args(argv)
     path = dialogue_clip_path()
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     duration = media.duration
     print(f"clip: {path.name}, {media.width}x{media.height} {media.fps:g} fps, "
           f"{duration:.1f} s, {args.rounds} rounds", flush=True)  # fmt: skip
+    cores = usable_cores()
+    threads = decoder_threads(cores)
+    print(f"{cores} cores: the analysis decodes pictures on "
+          f"{'one thread' if threads == 1 else 'frame threads'}", flush=True)  # fmt: skip
     time_cold_analysis(path)  # warm-up: files into the page cache, untimed
     cold, decode = [], []
     for k in range(args.rounds):

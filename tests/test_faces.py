@@ -14,6 +14,8 @@ from editor.analysis.analyze import analyze
 from editor.analysis.faces import (
     BACKENDS,
     DETECTOR_ENV,
+    FACELESS_STRIDE,
+    FaceSampler,
     backend_available,
     detector_name,
     face_rows,
@@ -265,3 +267,39 @@ def test_tears_of_steel_faces_stay_inside_their_shots(backend):
         assert shot.start_frame <= track.start_frame < track.end_frame <= shot.end_frame
     with_face = len(np.unique(analysis.face_boxes[:, 0]))
     assert with_face >= 0.5 * analysis.frame_count
+
+
+def test_faceless_stretches_are_sampled_half_as_often():
+    rng = np.random.default_rng(3)
+    textured = rng.integers(0, 256, (180, 320, 3), dtype=np.uint8)  # never flat
+    darker = textured // 4  # a sudden change of picture from it
+    face = np.array([[100, 40, 60, 60, 0.9]], np.float32)
+    detected: list[int] = []
+
+    def frame(index: int, picture: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        image = picture.copy()
+        image[0, 0, 0] = index  # the detector reads which frame it was given
+        return image, image.mean(axis=2).astype(np.uint8)
+
+    def detector(face_from: int):
+        def detect(image: np.ndarray) -> np.ndarray:
+            index = int(image[0, 0, 0])
+            detected.append(index)
+            return face if index >= face_from else np.zeros((0, 5), np.float32)
+
+        return detect
+
+    sampler = FaceSampler(detector(face_from=60), 9)
+    for index in range(120):
+        sampler.add(index, *frame(index, textured))
+    assert FACELESS_STRIDE == 2
+    # No face: every 18 frames; the face, found at the first sample after it appears, is
+    # then sampled every 9.
+    assert detected == [0, 18, 36, 54, 72, 81, 90, 99, 108, 117]
+
+    detected.clear()
+    sampler = FaceSampler(detector(face_from=1000), 9)
+    for index in range(40):
+        sampler.add(index, *frame(index, textured if index < 25 else darker))
+    # A sudden change of picture is sampled at once, on both sides, faces or not.
+    assert detected == [0, 18, 24, 25]

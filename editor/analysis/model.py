@@ -19,7 +19,7 @@ ANALYSIS_WIDTH = 320
 """Width of analysis frames in pixels: enough for shot changes and frame statistics at a
 fraction of the cost of full frames (a 1080p frame has 20x the pixels)."""
 
-ANALYSIS_VERSION = 8
+ANALYSIS_VERSION = 9
 """Bumped whenever what analysis computes changes, so cached results are recomputed."""
 
 FACE_COLUMNS = ("frame", "track_id", "x", "y", "w", "h", "score", "mouth")

@@ -276,9 +276,12 @@ def flat_share(lab: np.ndarray, counts: np.ndarray) -> float:
     the channels) of the picture's median colour; ``counts`` from :func:`channel_counts`."""
     below = np.cumsum(counts, axis=1)
     n = int(below[0, -1])
-    median = ((below <= (n - 1) // 2).sum(axis=1) + (below <= n // 2).sum(axis=1)) / 2
-    distance = np.abs(np.asarray(lab, np.float32).reshape(-1, 3) - median).sum(axis=1)
-    return float(np.count_nonzero(distance < FLAT_DISTANCE)) / max(1, n)
+    # In doubled units, where the median (a whole or half value) is a whole number.
+    twice_median = (below <= (n - 1) // 2).sum(axis=1) + (below <= n // 2).sum(axis=1)
+    twice = np.asarray(lab).reshape(-1, 3).astype(np.int16) * 2
+    off = np.abs(twice - twice_median.astype(np.int16))
+    distance = off[:, 0] + off[:, 1] + off[:, 2]
+    return float(np.count_nonzero(distance < 2 * FLAT_DISTANCE)) / max(1, n)
 
 
 def contrast_gain(lab: np.ndarray) -> np.ndarray:

@@ -14,6 +14,8 @@ empty ones.
 
 from __future__ import annotations
 
+import threading
+
 import cv2
 import numpy as np
 
@@ -81,11 +83,17 @@ class AudioLevels:
         self._rate = rate
         self._energy = np.zeros(0, np.float64)
         self._count = np.zeros(0, np.int64)
+        # Sound is added from the decoder's sound thread while levels may be asked for.
+        self._lock = threading.Lock()
 
     def add(self, samples: np.ndarray, start: float) -> None:
         """Take mono ``samples`` (float, full scale 1.0) whose first one plays at ``start`` s."""
         if samples.size == 0:
             return
+        with self._lock:
+            self._add(samples, start)
+
+    def _add(self, samples: np.ndarray, start: float) -> None:
         times = start + np.arange(samples.size) / self._rate
         keep = times >= 0
         bins = (times[keep] / LEVEL_BIN_SECONDS).astype(np.int64)
@@ -103,13 +111,15 @@ class AudioLevels:
     def levels(self, times: np.ndarray, duration: float) -> np.ndarray:
         """Level in dBFS during each frame ``[times[i], times[i + 1])`` (the last frame ends at
         ``duration``); :data:`SILENCE_DB` where nothing was heard."""
+        with self._lock:
+            energy = np.concatenate([[0.0], np.cumsum(self._energy)])
+            count = np.concatenate([[0], np.cumsum(self._count)])
+        bins = energy.size - 1
         ends = np.append(times[1:], max(duration, float(times[-1]) if times.size else 0.0))
         first = np.floor(times / LEVEL_BIN_SECONDS).astype(np.int64)
         last = np.maximum(first + 1, np.ceil(ends / LEVEL_BIN_SECONDS).astype(np.int64))
-        energy = np.concatenate([[0.0], np.cumsum(self._energy)])
-        count = np.concatenate([[0], np.cumsum(self._count)])
-        first = np.clip(first, 0, self._energy.size)
-        last = np.clip(last, 0, self._energy.size)
+        first = np.clip(first, 0, bins)
+        last = np.clip(last, 0, bins)
         heard = count[last] - count[first]
         power = (energy[last] - energy[first]) / np.maximum(heard, 1)
         with np.errstate(divide="ignore"):

@@ -59,7 +59,9 @@ def analyse_many(
         done.update({i: _one(files[i], use_cache, progress_factory) for i in todo})
         return [done[i] for i in range(len(files))]
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=start_worker, initargs=(workers,)
+    )
     with context.Manager() as manager, pool:
         reports = manager.Queue() if progress_factory is not None else None
         listener = _Listener(reports, progress_factory) if reports is not None else None
@@ -93,12 +95,13 @@ def _one(path: Path, use_cache: bool, factory: ProgressFactory | None) -> Analys
         return exc
 
 
-def _start_worker() -> None:
-    """Runs first in each worker. The face detector's OpenMP threads are limited to one, as
-    the workers between them already keep every core busy (192 s of 1080p analysed in 27 s
-    instead of 30 s on 2 cores); a user's own setting wins. Ctrl-C and SIGTERM are the
-    parent's to handle: it stops the workers itself, so they print nothing of their own."""
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+def start_worker(workers: int) -> None:
+    """Runs first in each of ``workers`` worker processes. Each decoder counts its share of
+    the cores (:func:`editor.media.decode.share_cores`). Ctrl-C and SIGTERM are the parent's
+    to handle: it stops the workers itself, so they print nothing of their own."""
+    from editor.media.decode import share_cores  # the decoding libraries load in workers only
+
+    share_cores(workers)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()

@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from editor.batch.analyses import _start_worker
+from editor.batch.analyses import start_worker
 from editor.errors import AutocutError
 
 ATTEMPTS = 3
@@ -55,7 +55,9 @@ class LocalExecutor:
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.slots, mp_context=self._context, initializer=_start_worker)
+        return ProcessPoolExecutor(
+            self.slots, mp_context=self._context, initializer=start_worker, initargs=(self.slots,)
+        )
 
     def submit(self, fn: Callable, *args: Any) -> Task:
         return Task(fn, args, self._pool.submit(fn, *args))

@@ -17,8 +17,8 @@ A frame inside a shot is a suspected cut when
   appears, or a face track leaps in one frame by a good part of its own size (tracks are
   linked within detected shots only, so across a missed cut a face of the new shot may be
   taken for the old one: its box then jumps to the new face at the cut). Faces are sampled
-  every 0.3 s and on both sides of every sudden picture change, so at a real cut their
-  tracks end and start within half a sample of it;
+  every 0.3 s while any is in sight and on both sides of every sudden picture change, so at
+  a real cut their tracks end and start within half a sample of it;
 - **or the picture jump alone is overwhelming** (``lone_jump`` times the shot's usual
   change, ``lone_spike`` times its neighbours) and the picture stays different: the mean
   brightness or detail after it differs from before by more than ``level_change`` of the
