@@ -4,12 +4,14 @@ a machine's cores call for."""
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
 
 import editor.media.decode as decode
 from editor.media.decode import (
+    AUDIO_CHUNK,
     AUDIO_RATE,
     analysis_frames,
     decoder_threads,
@@ -82,3 +84,16 @@ def test_stopping_early_ends_the_decoding_and_sound_threads():
     frames.close()
     assert not sound_threads()
     assert not [t for t in threading.enumerate() if t.name == "autocut-decode"]
+
+
+def test_each_picture_comes_with_the_sound_read_before_it_heard_even_when_hearing_is_slow():
+    # Analysis settles shots as pictures come; their sound must be in by then.
+    media = probe(SAMPLE_FOOTAGE / "clip_b.mp4")
+    heard = [0.0]
+
+    def slow_sink(samples: np.ndarray, start: float) -> None:
+        time.sleep(0.05)  # 5x real time: pictures alone would run seconds ahead
+        heard[0] = start + len(samples) / AUDIO_RATE
+
+    lags = [f.time - heard[0] for f in analysis_frames(media, 320, audio=slow_sink)]
+    assert max(lags) <= AUDIO_CHUNK / AUDIO_RATE + 0.05

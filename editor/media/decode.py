@@ -107,11 +107,23 @@ def analysis_frames(media: Media, width: int, audio: AudioSink | None = None) ->
     scale_w, scale_h = (out_h, out_w) if upright else (out_w, out_h)
     turns = {0: 0, 90: 1, -90: -1, 180: 2}[media.rotation]
     depth = max(2, min(16, PREFETCH_BYTES // max(1, media.width * media.height * 3 // 2)))
-    for index, time, frame in prefetch(_decode_pictures(media, audio), depth):
-        image = small_bgr(frame, scale_w, scale_h)
-        if turns:
-            image = np.ascontiguousarray(np.rot90(image, turns))
-        yield Frame(index=index, time=time, image=image)
+    hear = _AudioReader(audio, media.start_time) if audio and media.audio else None
+    pictures = prefetch(_decode_pictures(media, hear), depth)
+    try:
+        for index, time, frame, heard in pictures:
+            if hear is not None:
+                # As if the sound were decoded in line: every sound packet read before this
+                # picture is heard before the picture is analysed, so a shot settled at this
+                # picture has its whole sound (whatever the sound thread's pace).
+                hear.wait_heard(heard)
+            image = small_bgr(frame, scale_w, scale_h)
+            if turns:
+                image = np.ascontiguousarray(np.rot90(image, turns))
+            yield Frame(index=index, time=time, image=image)
+    finally:
+        pictures.close()
+        if hear is not None:
+            hear.stop()
 
 
 def prefetch(items: Iterator, depth: int) -> Iterator:
@@ -160,11 +172,11 @@ def prefetch(items: Iterator, depth: int) -> Iterator:
 
 
 def _decode_pictures(
-    media: Media, audio: AudioSink | None
-) -> Iterator[tuple[int, float, av.VideoFrame]]:
-    """``(index, seconds from the first frame, picture)`` of every decoded frame of
-    :func:`analysis_frames`, decoded in the calling thread (the sound in its own)."""
-    hear = None
+    media: Media, hear: _AudioReader | None
+) -> Iterator[tuple[int, float, av.VideoFrame, int]]:
+    """``(index, seconds from the first frame, picture, sound packets read before it)`` of
+    every decoded frame of :func:`analysis_frames`, decoded in the calling thread; the first
+    audio stream's packets go to ``hear``."""
     try:
         with open_input(media.path) as container:
             stream = container.streams.video[0]
@@ -173,16 +185,16 @@ def _decode_pictures(
                 stream.thread_type = "AUTO"
             stream.codec_context.thread_count = threads
             stream.codec_context.options = ANALYSIS_DECODER_OPTIONS
-            sound = container.streams.audio[0] if audio and container.streams.audio else None
-            hear = _AudioReader(audio, media.start_time) if audio and sound else None
+            sound = container.streams.audio[0] if hear and container.streams.audio else None
             time_base = stream.time_base
             first_pts = None
             index = 0
+            fed = 0
             decoder = PacketDecoder(media.path)
             for packet in container.demux(*[s for s in (stream, sound) if s is not None]):
                 if packet.stream is not stream:
-                    if hear is not None:
-                        hear.feed(packet)
+                    hear.feed(packet)
+                    fed += 1
                     continue
                 for frame in decoder.frames(packet):
                     pts = frame.pts if frame.pts is not None else frame.dts
@@ -193,15 +205,12 @@ def _decode_pictures(
                         if pts is not None
                         else index / media.fps
                     )
-                    yield index, time, frame
+                    yield index, time, frame, fed
                     index += 1
             if hear is not None:
                 hear.close()
     except av.FFmpegError as exc:
         raise AutocutError(media.path, f"decoding failed ({exc})") from None
-    finally:
-        if hear is not None:
-            hear.stop()
 
 
 AUDIO_CHUNK = 4096
@@ -227,12 +236,23 @@ class _AudioReader:
         self._packets: queue.SimpleQueue[av.Packet | None] = queue.SimpleQueue()
         self._failure: BaseException | None = None
         self._stopping = False
+        self._heard = 0  # packets done with
+        self._ended = False
+        self._progress = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="autocut-sound", daemon=True)
         self._thread.start()
 
     def feed(self, packet: av.Packet) -> None:
-        """Queue ``packet`` (a packet of size 0 ends the stream: the resampler is flushed)."""
+        """Queue ``packet`` (a packet of size 0 ends the stream: the resampler is flushed).
+        Raises what the sink raised, if it has."""
+        if self._failure is not None:
+            raise self._failure
         self._packets.put(packet)
+
+    def wait_heard(self, count: int) -> None:
+        """Wait until the first ``count`` packets fed are heard (or the thread has ended)."""
+        with self._progress:
+            self._progress.wait_for(lambda: self._heard >= count or self._ended)
 
     def close(self) -> None:
         """Wait until every packet fed is heard; raise what the sink raised, if anything."""
@@ -242,7 +262,8 @@ class _AudioReader:
             raise self._failure
 
     def stop(self) -> None:
-        """End the thread without hearing what is still queued (decoding stopped early)."""
+        """End the thread without hearing what is still queued (decoding stopped early, or
+        done: then there is nothing left)."""
         self._stopping = True
         self._packets.put(None)
         self._thread.join()
@@ -251,8 +272,15 @@ class _AudioReader:
         try:
             while (packet := self._packets.get()) is not None and not self._stopping:
                 self._decode(packet)
+                with self._progress:
+                    self._heard += 1
+                    self._progress.notify_all()
         except BaseException as exc:  # raised by close(), in the decoding thread
             self._failure = exc
+        finally:
+            with self._progress:
+                self._ended = True
+                self._progress.notify_all()
 
     def _decode(self, packet: av.Packet) -> None:
         try:
