@@ -172,5 +172,5 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 def default_workers() -> int:
     """Worker processes when none are asked for: one per core, at most two (the analysis
-    of one file already keeps about 1.6 cores busy: :mod:`editor.batch.analyses`)."""
+    of one file already keeps most of 2 cores busy: :mod:`editor.batch.analyses`)."""
     return max(1, min(2, os.cpu_count() or 1))
